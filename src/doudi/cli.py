@@ -1,0 +1,60 @@
+"""The `doudi` command. Each subcommand lives with its package (`<package>/commands.py`) and is loaded lazily,
+so `doudi --help` is fast and a package's command never imports what it does not need.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import click
+
+# name -> (module, attribute, help). Help is bilingual: the users read Chinese, developers English.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("doudi.web.commands", "demo", "生成并载入演示县, 运行全流程, 启动网页服务 / Demo county end to end, then serve"),
+    "serve": ("doudi.web.commands", "serve", "启动网页服务 / Serve the web interface"),
+    "synth": ("doudi.synth.commands", "synth", "生成模拟县名册及真值 / Generate synthetic rosters with ground truth"),
+    "import": ("doudi.ingest.commands", "import_", "导入名册 / Import a roster into the registry"),
+    "assess": ("doudi.rules.commands", "assess", "按政策规则研判 / Assess households against the rules"),
+    "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr, help_text = COMMANDS[cmd_name]
+        try:
+            command: click.Command = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError):
+            # A subcommand whose package is not built yet stays visible but says so.
+            @click.command(cmd_name, help=help_text)
+            def unavailable() -> None:
+                raise click.ClickException(f"'{cmd_name}' 尚未实现 / not available in this build")
+
+            return unavailable
+        command.help = command.help or help_text
+        command.short_help = help_text
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="doudi")
+def main() -> None:
+    """兜底 Doudi: 建档立卡贫困户与低保、特困名册比对、研判与动态管理。
+
+    Doudi: cross-match the poverty registry with the dibao and tekun rolls, assess, and keep the net tight.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
+
+
+def setup_django() -> None:
+    """For subcommands that use the registry."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
+    django.setup()

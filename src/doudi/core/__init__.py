@@ -1,0 +1,1 @@
+"""The pure domain: identifiers, divisions, money. No Django here."""

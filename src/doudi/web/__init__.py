@@ -1,0 +1,1 @@
+"""Pages in zh-hans for caseworkers and supervisors."""
