@@ -11,9 +11,17 @@ import click
 
 # name -> (module, attribute, help). Help is bilingual: the users read Chinese, developers English.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("doudi.web.commands", "demo", "生成并载入演示县, 运行全流程, 启动网页服务 / Demo county end to end, then serve"),
+    "demo": (
+        "doudi.web.commands",
+        "demo",
+        "生成并载入演示县, 运行全流程, 启动网页服务 / Demo county end to end, then serve",
+    ),
     "serve": ("doudi.web.commands", "serve", "启动网页服务 / Serve the web interface"),
-    "synth": ("doudi.synth.commands", "synth", "生成模拟县名册及真值 / Generate synthetic rosters with ground truth"),
+    "synth": (
+        "doudi.synth.commands",
+        "synth",
+        "生成模拟县名册及真值 / Generate synthetic rosters with ground truth",
+    ),
     "import": ("doudi.ingest.commands", "import_", "导入名册 / Import a roster into the registry"),
     "assess": ("doudi.rules.commands", "assess", "按政策规则研判 / Assess households against the rules"),
     "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),

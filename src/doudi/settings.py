@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("DOUDI_VAR", Path.cwd() / "var"))
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # the database, uploads and collected files live here
 
 SECRET_KEY = os.environ.get("DOUDI_SECRET_KEY", "doudi-dev-only-not-for-production")
 DEBUG = os.environ.get("DOUDI_DEBUG", "0") == "1"
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +101,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic in the demo and tests
 MEDIA_ROOT = VAR_DIR / "media"
 
 LOGIN_URL = "/login/"

@@ -119,14 +119,22 @@ class Gazetteer:
         return code.startswith(scope)
 
 
-_SUFFIXES = ("村民委员会", "居民委员会", "社区居委会", "村委会", "居委会", "社区", "街道办事处", "办事处")
+# Long official suffixes and the short form rosters use instead: 和平村民委员会 -> 和平村.
+_SHORT_FORMS = (
+    ("社区居民委员会", "社区"),
+    ("社区居委会", "社区"),
+    ("村民委员会", "村"),
+    ("居民委员会", "社区"),
+    ("村委会", "村"),
+    ("居委会", "社区"),
+    ("街道办事处", "街道"),
+)
 
 
 def short_name(name: str) -> str:
-    for suffix in _SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + 1:
-            base = name[: -len(suffix)]
-            return base + ("村" if suffix.startswith("村") else "社区" if "居" in suffix or suffix == "社区" else "")
+    for suffix, short in _SHORT_FORMS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)] + short
     return name
 
 

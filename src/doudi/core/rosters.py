@@ -17,7 +17,9 @@ class RosterKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"poverty": "建档立卡贫困人口名册", "dibao": "农村低保对象名册", "tekun": "特困供养人员名册"}[self.value]
+        return {"poverty": "建档立卡贫困人口名册", "dibao": "农村低保对象名册", "tekun": "特困供养人员名册"}[
+            self.value
+        ]
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,20 @@ COLUMNS: dict[RosterKind, tuple[Column, ...]] = {
 }
 
 # Closed vocabularies found in the rosters.
-RELATIONS = ("户主", "配偶", "之子", "之女", "之孙子", "之孙女", "之父", "之母", "之儿媳", "之女婿", "之兄弟姐妹", "其他")
+RELATIONS = (
+    "户主",
+    "配偶",
+    "之子",
+    "之女",
+    "之孙子",
+    "之孙女",
+    "之父",
+    "之母",
+    "之儿媳",
+    "之女婿",
+    "之兄弟姐妹",
+    "其他",
+)
 LABOR = ("普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力")
 HEALTH = ("健康", "长期慢性病", "患有大病", "残疾")
 POVERTY_TYPES = ("一般贫困户", "低保贫困户", "特困供养贫困户")

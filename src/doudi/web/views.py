@@ -1,5 +1,55 @@
-from django.http import HttpRequest, JsonResponse
+"""Pages. Views parse, authorise (through registry.access) and render; they never write behind the actions' back."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from doudi.core.divisions import UnknownDivision, yunnan
+from doudi.registry import access
+from doudi.registry.models import HouseholdOrigin
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
+
+
+def scope_name(scope: str | None) -> str:
+    if not scope:
+        return _("全部地区") if scope == "" else _("无管辖范围")
+    try:
+        return yunnan().full_name(scope) or _("云南省")
+    except UnknownDivision:
+        return scope
+
+
+def overview(user: object) -> list[tuple[str, int]]:
+    """The headline figures of the user's region, each counted through the access layer."""
+    households = access.households_for(user)
+    registrations = access.poverty_registrations_for(user)
+    return [
+        (_("建档立卡户"), households.filter(origin=HouseholdOrigin.CARD).count()),
+        (
+            _("建档立卡人口"),
+            access.memberships_for(user).filter(household__origin=HouseholdOrigin.CARD).count(),
+        ),
+        (_("兜底保障标识户"), registrations.filter(safety_net_mark=True).count()),
+        (_("低保户"), access.dibao_enrolments_for(user).filter(end_date__isnull=True).count()),
+        (_("特困供养人员"), access.tekun_enrolments_for(user).filter(end_date__isnull=True).count()),
+        (_("临时救助人次"), access.temporary_assistance_for(user).count()),
+    ]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    profile = getattr(user, "profile", None)
+    context = {
+        "profile": profile,
+        "scope_name": scope_name(access.scope_of(user)),
+        "figures": overview(user),
+        "batches": access.batches_for(user).order_by("-started_at")[:10],
+    }
+    return render(request, "web/home.html", context)
