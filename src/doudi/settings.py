@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "doudi.registry",
+    "doudi.matching",
+    "doudi.casework",
     "doudi.web",
 ]
 
