@@ -24,6 +24,16 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "import": ("doudi.ingest.commands", "import_", "导入名册 / Import a roster into the registry"),
     "assess": ("doudi.rules.commands", "assess", "按政策规则研判 / Assess households against the rules"),
+    "match": (
+        "doudi.linkage.commands",
+        "match",
+        "名册比对 / Cross-match the registry with the dibao and tekun rolls",
+    ),
+    "campaign": (
+        "doudi.casework.commands",
+        "campaign",
+        "兜底保障行动 / The action plan's campaign and its cases",
+    ),
     "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),
 }
 
