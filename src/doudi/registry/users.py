@@ -47,15 +47,17 @@ def _first_village(county: Division) -> Division:
     return (rural or villages)[0]
 
 
-def demo_scopes(county_code: str) -> dict[Role, str]:
-    """The scope each demo role gets for this county."""
+def demo_scopes(county_code: str, village_code: str | None = None) -> dict[Role, str]:
+    """The scope each demo role gets for this county; the village (and its township) default to the first one."""
     try:
         county = yunnan().get(county_code)
     except UnknownDivision as exc:
         raise DemoSetupError(str(exc)) from None
     if county.level is not Level.COUNTY:
         raise DemoSetupError(_("%(code)s 不是县级区划代码(应为6位)") % {"code": county_code})
-    village = _first_village(county)
+    village = yunnan().get(village_code) if village_code else _first_village(county)
+    if not village.code.startswith(county.code) or village.level is not Level.VILLAGE:
+        raise DemoSetupError(_("%(code)s 不是该县的村级区划代码") % {"code": village.code})
     return {
         Role.VILLAGE: village.code,
         Role.TOWNSHIP: village.code[:9],
@@ -73,10 +75,10 @@ def scope_name(scope: str) -> str:
     return yunnan().get(scope).name if scope else _("全部")
 
 
-def create_demo_users(county_code: str) -> list[tuple[str, str, str, str]]:
+def create_demo_users(county_code: str, village_code: str | None = None) -> list[tuple[str, str, str, str]]:
     """One demo login per role, scoped to the county: [(username, password, role, scope)]. Idempotent."""
     created = []
-    for role, scope in demo_scopes(county_code).items():
+    for role, scope in demo_scopes(county_code, village_code).items():
         username = "admin" if role is Role.ADMIN else f"{role.value}_{county_code}"
         password = demo_password(role.value)
         staff = role is Role.ADMIN
