@@ -1,12 +1,13 @@
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import create_household, create_poverty_registration, create_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_village_cadre_logs_in_and_sees_only_his_village(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+def test_a_village_cadre_logs_in_and_sees_only_his_village(live_server: LiveServer, page: Page) -> None:
     create_poverty_registration(create_household(), safety_net_mark=True)
     create_poverty_registration(create_household(village_code="532923101202"), safety_net_mark=True)
     create_user(role="village", username="cadre", password="doudi-test-2020")
@@ -23,7 +24,7 @@ def test_a_village_cadre_logs_in_and_sees_only_his_village(live_server, page: Pa
     expect(page.get_by_text("跳到正文")).to_be_focused()
 
 
-def test_a_wrong_password_is_refused_in_chinese(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_is_refused_in_chinese(live_server: LiveServer, page: Page) -> None:
     create_user(role="township", username="clerk", password="doudi-test-2020")
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("用户名").fill("clerk")
