@@ -24,6 +24,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     ),
     "import": ("doudi.ingest.commands", "import_", "导入名册 / Import a roster into the registry"),
     "assess": ("doudi.rules.commands", "assess", "按政策规则研判 / Assess households against the rules"),
+    "rules": (
+        "doudi.rules.commands",
+        "rules",
+        "政策规则: 运行规则案例、查看参数 / Rule cases and parameters",
+    ),
     "match": (
         "doudi.linkage.commands",
         "match",

@@ -1,0 +1,82 @@
+"""The registry adapter: registry households in, rules' assessments out (`doudi assess` without --file)."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from doudi.registry.assessment import assess_registry, household_input
+from doudi.rules.commands import assess
+from tests.factories import (
+    COUNTY,
+    create_dibao_enrolment,
+    create_household,
+    create_income,
+    create_member,
+    create_poverty_registration,
+)
+
+ON = date(2022, 3, 1)
+
+
+def _card_household(**kw: object):  # type: ignore[no-untyped-def]
+    h = create_household(hukou_county_code=COUNTY, **kw)
+    create_poverty_registration(h, status="未脱贫")
+    return h
+
+
+@pytest.mark.django_db
+def test_registry_household_becomes_rules_input() -> None:
+    h = _card_household()
+    spouse = create_member(
+        h,
+        "配偶",
+        birth_date=date(1962, 4, 1),
+        sex="F",
+        disability_category="4",
+        disability_grade=1,
+        manages_bathing=False,
+    )
+    create_income(h, kind="pension_basic_rural", amount_fen=120_000)
+    create_income(kind="wage", amount_fen=300_000, person=spouse)
+    record = household_input(h, ON)
+    assert record.region == h.village_code and record.hukou_county == COUNTY
+    assert [m.relation.value for m in record.members] == ["head", "spouse"]
+    wife = record.members[1]
+    assert wife.disability is not None and (wife.disability.category, wife.disability.grade) == ("4", 1)
+    assert wife.daily_activities is not None and wife.daily_activities["bathing"] is False
+    assert {(i.kind, i.member) for i in record.income} == {
+        ("basic_rural_pension", None),
+        ("wage", wife.person_id),
+    }
+    assert record.poverty.card_household and not record.poverty.exited
+
+
+@pytest.mark.django_db
+def test_registry_run_assesses_and_reports() -> None:
+    eligible = _card_household()
+    create_income(eligible, kind="agriculture", amount_fen=240_000)
+    covered = _card_household()
+    create_dibao_enrolment(covered, monthly_amount_fen=39_750)
+    rich = _card_household()
+    create_income(rich, kind="wage", amount_fen=2_000_000)
+    results, errors, version = assess_registry(ON, COUNTY)
+    assert errors == [] and len(version) == 12
+    by_id = {a.household_id: a for a in results}
+    assert by_id[eligible.household_no].outcome.value == "eligible_dibao"
+    assert by_id[eligible.household_no].benefit == 19_750  # (4,770 - 2,400) / 12
+    assert by_id[covered.household_no].outcome.value == "already_covered"
+    assert by_id[rich.household_no].outcome.value == "not_eligible"
+
+
+@pytest.mark.django_db
+def test_assess_command_without_file_reads_the_registry(tmp_path: Path) -> None:
+    h = _card_household()
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(assess, ["--date", "2022-03-01", "--region", COUNTY, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["household_id"] == h.household_no and row["parameter_version"]
+    assert "已研判登记库中 1 户" in result.output
