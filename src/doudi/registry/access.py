@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from .models import (
+    AssessmentResult,
     AuditEvent,
     DeductionItem,
     DibaoEnrolment,
@@ -53,6 +54,7 @@ REGION_PATHS: dict[type[models.Model], tuple[str, ...]] = {
     DeductionItem: ("person__village_code", "household__village_code"),
     PropertyItem: ("person__village_code", "household__village_code"),
     TemporaryAssistancePayment: ("person__village_code", "household__village_code"),
+    AssessmentResult: ("household__village_code",),
     ImportBatch: ("region_code",),
     AuditEvent: ("region_code",),
 }
@@ -126,6 +128,10 @@ def tekun_enrolments_for(user: Any) -> models.QuerySet[TekunEnrolment]:
 
 def temporary_assistance_for(user: Any) -> models.QuerySet[TemporaryAssistancePayment]:
     return scoped(user, TemporaryAssistancePayment)
+
+
+def assessments_for(user: Any) -> models.QuerySet[AssessmentResult]:
+    return scoped(user, AssessmentResult)
 
 
 def batches_for(user: Any) -> models.QuerySet[ImportBatch]:

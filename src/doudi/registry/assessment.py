@@ -3,8 +3,7 @@
 
 What the registry does not hold is passed as unknown so the rules say so: supporters of tekun candidates (T3)
 are `None` (the outcome asks for them), gradual-exit start months come from `gradual_exit_end` when present.
-The registry has no model for assessment results yet: results are written by the caller (JSON lines or Excel),
-each with the parameter version.
+`store_assessments` keeps the results in `AssessmentResult`, one row per household, date and parameter version.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from doudi.registry import models as m
@@ -196,17 +196,61 @@ def households(region: str | None) -> Iterator[m.Household]:
     )
 
 
-def assess_registry(on: date, region: str | None = None) -> tuple[list[Assessment], list[str], str]:
-    """Assess every registry household (under a region prefix): results, errors per household, parameter version."""
+def assessments(on: date, region: str | None = None) -> Iterator[tuple[m.Household, Assessment | str]]:
+    """Each registry household (under a region prefix) with its assessment, or why it could not be assessed."""
     table = default_table()
-    results: list[Assessment] = []
-    errors: list[str] = []
+    months = "gradual_exit.months_default"
     for h in households(region):
         params = table.at(on, h.village_code or h.county_code)
-        months = "gradual_exit.months_default"
         try:
             record = household_input(h, on, params.count(months) if params.has(months) else None)
-            results.append(assess(record, on, params))
+            yield h, assess(record, on, params)
         except (IncompleteRecord, ParameterError, TimelineError, ValueError) as exc:
-            errors.append(f"家庭户 {h}: {exc}")
-    return results, errors, table.version
+            yield h, f"家庭户 {h}: {exc}"
+
+
+def assess_registry(on: date, region: str | None = None) -> tuple[list[Assessment], list[str], str]:
+    """Assess every registry household (under a region prefix): results, errors per household, parameter version."""
+    results: list[Assessment] = []
+    errors: list[str] = []
+    for _household, outcome in assessments(on, region):
+        if isinstance(outcome, str):
+            errors.append(outcome)
+        else:
+            results.append(outcome)
+    return results, errors, default_table().version
+
+
+@transaction.atomic
+def store_assessments(on: date, region: str | None = None) -> tuple[list[Assessment], list[str], str]:
+    """Assess and store the results (one row per household, date and parameter version; a rerun replaces them)."""
+    version = default_table().version
+    rows: list[m.AssessmentResult] = []
+    results: list[Assessment] = []
+    errors: list[str] = []
+    for household, outcome in assessments(on, region):
+        if isinstance(outcome, str):
+            errors.append(outcome)
+            continue
+        results.append(outcome)
+        rows.append(
+            m.AssessmentResult(
+                household=household,
+                assessed_on=on,
+                parameter_version=outcome.parameter_version,
+                outcome=outcome.outcome.value,
+                reasons=[reason.value for reason in outcome.reasons],
+                benefit_fen=outcome.benefit,
+                total_fen=outcome.total,
+                edge=outcome.edge,
+                result=outcome.as_json(explanation=True),
+            )
+        )
+    m.AssessmentResult.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["household", "assessed_on", "parameter_version"],
+        update_fields=["outcome", "reasons", "benefit_fen", "total_fen", "edge", "result", "created_at"],
+    )
+    return results, errors, version

@@ -123,10 +123,10 @@ def _assess_registry(day: date, region: str | None) -> tuple[list[Assessment], l
     from doudi.cli import setup_django
 
     setup_django()
-    from doudi.registry.assessment import assess_registry
+    from doudi.registry.assessment import store_assessments
 
-    results, errors, version = assess_registry(day, region)
-    click.echo(f"已研判登记库中 {len(results)} 户(参数版本 {version})。", err=True)
+    results, errors, version = store_assessments(day, region)
+    click.echo(f"已研判登记库中 {len(results)} 户并保存结果(参数版本 {version})。", err=True)
     return results, errors
 
 

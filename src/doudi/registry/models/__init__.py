@@ -1,5 +1,6 @@
 """The registry's models, one module per concept, re-exported here."""
 
+from .assessments import AssessmentResult
 from .base import RegionCoded, Sourced
 from .batches import BatchStatus, ImportBatch
 from .circumstances import (
@@ -33,6 +34,7 @@ __all__ = [
     "DAILY_ACTIVITIES",
     "EXCLUDED_INCOME_KINDS",
     "SCOPE_LENGTH",
+    "AssessmentResult",
     "AssistanceKind",
     "AuditAction",
     "AuditEvent",

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from doudi.registry.assessment import assess_registry, household_input
+from doudi.registry import access
+from doudi.registry.assessment import assess_registry, household_input, store_assessments
+from doudi.registry.models import AssessmentResult
 from doudi.rules.commands import assess
 from tests.factories import (
     COUNTY,
@@ -16,6 +18,7 @@ from tests.factories import (
     create_income,
     create_member,
     create_poverty_registration,
+    create_user,
 )
 
 ON = date(2022, 3, 1)
@@ -80,3 +83,35 @@ def test_assess_command_without_file_reads_the_registry(tmp_path: Path) -> None:
     row = json.loads(out.read_text(encoding="utf-8"))
     assert row["household_id"] == h.household_no and row["parameter_version"]
     assert "已研判登记库中 1 户" in result.output
+    assert "并保存结果" in result.output
+
+
+@pytest.mark.django_db
+def test_stored_results_are_one_per_household_date_and_version_and_a_rerun_replaces_them() -> None:
+    eligible = _card_household()
+    create_income(eligible, kind="agriculture", amount_fen=240_000)
+    _card_household(village_code="532923101202")
+
+    results, errors, version = store_assessments(ON, COUNTY)
+    assert errors == [] and len(results) == 2
+    stored = AssessmentResult.objects.get(household=eligible)
+    assert (stored.outcome, stored.benefit_fen, stored.parameter_version) == (
+        "eligible_dibao",
+        19_750,
+        version,
+    )
+    assert stored.result["explanation"], "the explanation is stored with the result"
+
+    create_income(eligible, kind="wage", amount_fen=2_000_000)
+    store_assessments(ON, COUNTY)
+    assert AssessmentResult.objects.filter(household=eligible).count() == 1
+    assert AssessmentResult.objects.get(household=eligible).outcome == "not_eligible"
+
+
+@pytest.mark.django_db
+def test_stored_results_are_region_scoped() -> None:
+    _card_household()
+    _card_household(village_code="532923101202")
+    store_assessments(ON, COUNTY)
+    assert access.assessments_for(create_user(role="village")).count() == 1
+    assert access.assessments_for(create_user(role="township")).count() == 2
