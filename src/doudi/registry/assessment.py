@@ -127,6 +127,9 @@ def household_input(h: m.Household, on: date, exit_months: int | None = None) ->
     year_ago = on - timedelta(days=365)
     items = [*h.incomeitems.all(), *(i for p in persons for i in p.incomeitems.all())]
     income = tuple(_income(i, ids) for i in items if i.period_end is None or i.period_end > year_ago)
+    poverty = getattr(h, "poverty", None)
+    if not items and poverty is not None and poverty.income_per_capita_fen is not None:
+        income = (declared_income(poverty.income_per_capita_fen, len(members)),)
     deductions = tuple(
         r.Deduction(d.kind, d.amount_fen, d.reimbursed_fen, ids.get(d.person_id) if d.person_id else None)
         for d in [*h.deductionitems.all(), *(d for p in persons for d in p.deductionitems.all())]
@@ -135,7 +138,6 @@ def household_input(h: m.Household, on: date, exit_months: int | None = None) ->
     prop = tuple(
         _property(p) for p in [*h.propertyitems.all(), *(i for q in persons for i in q.propertyitems.all())]
     )
-    poverty = getattr(h, "poverty", None)
     support = tuple(
         r.SupportMeasure(
             ids[s.person_id],
@@ -164,6 +166,14 @@ def household_input(h: m.Household, on: date, exit_months: int | None = None) ->
         ),
         support=support,
     )
+
+
+DECLARED_INCOME = "declared_net_income"  # 建档立卡家庭年人均纯收入, as the poverty registry recorded it
+
+
+def declared_income(per_capita_fen: int, members: int) -> r.Income:
+    """Without income items of its own, a card household's income is the registry's per-capita net income."""
+    return r.Income(DECLARED_INCOME, per_capita_fen * members)
 
 
 def _done(day: date | None, on: date) -> bool:
