@@ -115,3 +115,18 @@ def test_stored_results_are_region_scoped() -> None:
     store_assessments(ON, COUNTY)
     assert access.assessments_for(create_user(role="village")).count() == 1
     assert access.assessments_for(create_user(role="township")).count() == 2
+
+
+@pytest.mark.django_db
+def test_without_income_items_the_registry_declared_income_counts() -> None:
+    h = _card_household()
+    h.poverty.income_per_capita_fen = 600_000  # 6,000 yuan a head, above the 4,770 standard
+    h.poverty.save()
+    record = household_input(h, ON)
+    assert [(i.kind, i.amount) for i in record.income] == [("declared_net_income", 600_000)]
+    results, _errors, _version = assess_registry(ON, COUNTY)
+    assert results[0].outcome.value == "not_eligible"
+
+    create_income(h, kind="agriculture", amount_fen=100_000)
+    h = type(h).objects.get(pk=h.pk)
+    assert [i.kind for i in household_input(h, ON).income] == ["agriculture"], "own items take precedence"
