@@ -36,3 +36,27 @@ def serve(host: str, port: int) -> None:
             f"数据库还有 {len(pending)} 个迁移未执行,请先运行 `doudi db migrate` / pending migrations: {pending[:3]}"
         )
     run_server(host, port)
+
+
+DEMO_COUNTY = "530523"  # 龙陵县, 保山市: its parameter file raises the standard from a date (rules demo)
+DEMO_PERSONS = 3_000
+DEMO_SEED = 2020
+
+
+@click.command(help="生成并载入演示县, 运行全流程, 启动网页服务 / Demo county end to end, then serve.")
+@click.option("--county", default=DEMO_COUNTY, show_default=True, help="县级区划代码 / county code")
+@click.option(
+    "--persons", default=DEMO_PERSONS, show_default=True, type=int, help="建档立卡人数 / registry persons"
+)
+@click.option("--seed", default=DEMO_SEED, show_default=True, type=int, help="随机种子 / seed")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="只准备数据, 不启动服务 / prepare only, do not serve")
+def demo(county: str, persons: int, seed: int, host: str, port: int, no_serve: bool) -> None:
+    setup_django()
+    from doudi.web import demo as pipeline
+
+    logins = pipeline.run(county=county, persons=persons, seed=seed, echo=click.echo)
+    pipeline.print_logins(logins, host, port)
+    if not no_serve:
+        run_server(host, port)
