@@ -157,8 +157,8 @@ class RowParser:
                 codes.append((None, None, None))
             else:
                 codes.append(result)
-        for key, column in zip(PLACE_KEYS, zip(*codes, strict=True), strict=True):
-            chunk.columns[key] = list(column)
+        for position, key in enumerate(PLACE_KEYS):
+            chunk.columns[key] = [triple[position] for triple in codes]
 
     def _ids(self, chunk: _Chunk) -> None:
         checker = self.id_checker

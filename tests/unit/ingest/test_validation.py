@@ -210,3 +210,11 @@ def test_csv_scientific_id(tmp_path: Path) -> None:
     result = parse_file(write_csv(tmp_path / "r.csv", [POVERTY_HEADERS, *rows]), "poverty", today=TODAY)
     assert _codes(result) == {2: ["id_stored_as_number"]}
     assert "文本" in result.rejected[0].problems[0].fix
+
+
+@pytest.mark.parametrize(("kind", "headers"), [("poverty", POVERTY_HEADERS), ("tekun", TEKUN_HEADERS)])
+def test_a_roster_with_a_header_and_no_rows_reads_zero_rows(
+    tmp_path: Path, kind: str, headers: list[str]
+) -> None:
+    result = _parse(tmp_path, [], kind, headers)
+    assert (result.rows_read, len(result.accepted), len(result.rejected)) == (0, 0, 0)
