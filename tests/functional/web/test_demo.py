@@ -1,0 +1,31 @@
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from django.test import Client
+from pytest_django import Settings
+
+from doudi.registry.models import AssessmentResult, Household, ImportBatch
+from doudi.web.commands import demo
+
+
+@pytest.mark.django_db
+def test_demo_prepares_a_county_and_a_rerun_changes_nothing(settings: Settings, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path
+    args = ["--persons", "150", "--seed", "7", "--no-serve"]
+    first = CliRunner().invoke(demo, args)
+    assert first.exit_code == 0, first.output
+    assert "village_530523" in first.output and "doudi-village-2020" in first.output
+    assert ImportBatch.objects.count() == 3
+    assert Household.objects.filter(origin="card").exists()
+    assessed = AssessmentResult.objects.count()
+    assert assessed > 0
+
+    again = CliRunner().invoke(demo, args)
+    assert again.exit_code == 0, again.output
+    assert "已导入过" in again.output
+    assert (ImportBatch.objects.count(), AssessmentResult.objects.count()) == (3, assessed)
+
+    client = Client()
+    assert client.login(username="village_530523", password="doudi-village-2020")
+    assert "建档立卡户" in client.get("/").text
