@@ -6,7 +6,7 @@ there is never a half batch, and a rerun starts clean. Re-importing a file alrea
 changes nothing and returns the existing batch.
 
 A newer version of a roster (a different file of the same kind and region) updates what changed, with history
-(django-simple-history rows for every created or changed record); a person listed in the registry for that roster and
+(a record's first change writes its '+' row as its batch created it, then the '~' row of the change); a person listed in the registry for that roster and
 region but missing from the newer file is flagged for review (an AuditEvent `review_missing_from_roster`), never
 deleted, and their memberships and enrolments stay as they were.
 """
@@ -291,10 +291,11 @@ def _save_all(
         for obj in new:
             if hasattr(obj, "source_batch_id"):
                 obj.source_batch_id = ctx.batch.pk
-        _insert_with_history(ctx, model, new)
+        _insert(model, new)
         ctx.created[label] += len(new)
     if changed:
         objs = [obj for obj, _ in changed.values()]
+        _history_before_first_change(ctx, model, [obj.pk for obj in objs])
         names = sorted(set().union(*(names for _, names in changed.values())))
         if hasattr(objs[0], "source_batch_id"):
             for obj in objs:
@@ -325,12 +326,13 @@ def _new(model: type[models.Model], **values: Any) -> Any:
     return NewRow({**defaults, **values})
 
 
-def _insert_with_history(ctx: Context, model: type[models.Model], objs: list[Any]) -> None:
-    """INSERT new rows (multi-row VALUES ... RETURNING id, as Django's bulk_create does) and their '+' history rows.
+def _insert(model: type[models.Model], objs: list[Any]) -> None:
+    """INSERT new rows (multi-row VALUES ... RETURNING id, as Django's bulk_create does).
 
     Django's bulk_create sends every value through the SQL compiler and wants model instances; both dominated a
     300,000-row load. Here rows are plain attribute bags and only date columns are converted. The SQL is the
-    same on SQLite (>= 3.35) and PostgreSQL.
+    same on SQLite (>= 3.35) and PostgreSQL. A new record gets no history row: its batch is its provenance
+    until it first changes (see `_history_before_first_change`), which halves the rows a first load writes.
     """
     pk = model._meta.pk
     assert pk is not None
@@ -341,9 +343,34 @@ def _insert_with_history(ctx: Context, model: type[models.Model], objs: list[Any
     for obj, new_id in zip(objs, ids, strict=True):
         obj.pk = new_id
         setattr(obj, pk.attname, new_id)
+
+
+def _history_before_first_change(ctx: Context, model: type[models.Model], pks: list[int]) -> None:
+    """Write the '+' history row of a record, as its batch created it, just before the record first changes.
+
+    django-simple-history then holds every state the record has had: the '+' row dated by the batch that created
+    it, and one '~' row per later change.
+    """
     history = getattr(model, "history", None)
-    if history is not None:
-        _insert_history(ctx, history.model, pk, fields, rows, ids)
+    if history is None:
+        return
+    historical, pk = history.model, model._meta.pk
+    assert pk is not None
+    known = set(_in_chunks(historical._default_manager.values_list(pk.attname, flat=True), pk.attname, pks))
+    fresh = [key for key in pks if key not in known]
+    if not fresh:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    current = model._default_manager.values_list(*(f.attname for f in fields), pk.attname)
+    rows = [list(row) for row in _in_chunks(current, pk.attname, fresh)]
+    position = next((i for i, f in enumerate(fields) if f.attname == "source_batch_id"), None)
+    batch_ids = {row[position] for row in rows} if position is not None else set()
+    started = dict(ImportBatch.objects.filter(pk__in=batch_ids).values_list("pk", "started_at"))
+    ids = [row.pop() for row in rows]
+    when = [
+        (started.get(row[position]) if position is not None else None) or ctx.batch.started_at for row in rows
+    ]
+    _insert_history(ctx, historical, pk, fields, rows, ids, when)
 
 
 def _insert_history(
@@ -353,19 +380,24 @@ def _insert_history(
     fields: list[Any],
     rows: list[list[Any]],
     ids: list[int],
+    when: list[Any],
 ) -> None:
-    """The '+' rows of django-simple-history: the inserted values (already converted), the id, and who/when/why."""
+    """The '+' rows of django-simple-history: the values, the id, and who/when/why."""
     by_name = {f.attname: f for f in historical._meta.concrete_fields}
     extra = {
-        "history_date": connection.ops.adapt_datetimefield_value(timezone.now()),
         "history_change_reason": ctx.reason[:100],
         "history_type": "+",
         "history_user_id": getattr(ctx.user, "pk", None),
     }
-    columns = [by_name[pk.attname], *(by_name[f.attname] for f in fields), *(by_name[name] for name in extra)]
+    columns = [
+        by_name[pk.attname],
+        *(by_name[f.attname] for f in fields),
+        by_name["history_date"],
+        *(by_name[name] for name in extra),
+    ]
     tail = list(extra.values())
-    hrows = [[new_id, *row, *tail] for new_id, row in zip(ids, rows, strict=True)]
-    _insert_rows(historical._meta.db_table, columns, hrows, None, converted={f.attname for f in columns})
+    hrows = [[new_id, *row, date, *tail] for new_id, row, date in zip(ids, rows, when, strict=True)]
+    _insert_rows(historical._meta.db_table, columns, hrows, None)
 
 
 def _insert_rows(

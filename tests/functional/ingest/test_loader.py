@@ -69,14 +69,14 @@ def test_poverty_roster_loads_with_batch_and_history(tmp_path: Path) -> None:
     batch = result.batch
     assert batch.status == BatchStatus.COMPLETE and batch.region_code == "530623" and len(batch.sha256) == 64
     assert (batch.rows_read, batch.rows_accepted, batch.rows_rejected) == (5, 5, 0)
-    assert _counts() == (1, 5, 2, 5, 2, 5)
+    assert _counts() == (1, 5, 2, 5, 2, 0)
     card = Household.objects.get(household_no="5306230000000002")
     assert card.head is not None and card.head.name == "𠮷䶮"  # outside the BMP, byte for byte
     assert Person.objects.get(name="小𠮷").id_number is None
     registration = PovertyRegistration.objects.get(household=card)
     assert registration.income_per_capita_fen == 520050 and registration.safety_net_mark is True
     assert {p.source_batch_id for p in Person.objects.all()} == {batch.pk}
-    assert Person.history.filter(history_type="+").count() == 5
+    assert Person.history.count() == 0  # the batch is the provenance until a record first changes
     assert AuditEvent.objects.filter(action="import", object_id=str(batch.pk)).exists()
 
 
@@ -105,7 +105,10 @@ def test_new_version_applies_changes_and_flags_the_missing(tmp_path: Path) -> No
     assert Membership.objects.get(person=gone).valid_to is None
     head = Person.objects.get(id_number=pid(1970, 101))
     assert head.name == "改名后" and head.source_batch_id == second.batch.pk
-    assert [h.name for h in head.history.order_by("history_date", "history_id")] == ["户主01", "改名后"]
+    states = list(head.history.order_by("history_date", "history_id"))
+    assert [(h.history_type, h.name) for h in states] == [("+", "户主01"), ("~", "改名后")]
+    assert states[0].history_date == first.batch.started_at  # as its batch created it
+    assert states[0].source_batch_id == first.batch.pk
     registration = PovertyRegistration.objects.get(household_no="5306230000000001")
     assert registration.income_per_capita_fen == 600000
     assert registration.history.filter(history_type="~").count() == 1
@@ -132,7 +135,7 @@ def test_a_crash_in_the_middle_leaves_nothing_and_a_rerun_completes(
     assert _counts() == (0, 0, 0, 0, 0, 0)
     monkeypatch.setattr(imports, "_load_chunk", real)
     result = imports.import_roster(path, "poverty")
-    assert result.batch.status == BatchStatus.COMPLETE and _counts() == (1, 5, 2, 5, 2, 5)
+    assert result.batch.status == BatchStatus.COMPLETE and _counts() == (1, 5, 2, 5, 2, 0)
 
 
 def test_rejected_rows_go_to_the_error_workbook(tmp_path: Path) -> None:
