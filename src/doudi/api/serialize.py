@@ -1,0 +1,79 @@
+"""JSON shapes of campaigns and cases. Resident IDs are always masked here (doudi.registry.privacy)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from doudi.campaign import State, allowed_transitions, reason_text
+from doudi.casework.access import role_of
+from doudi.casework.models import Campaign, Case, CaseEvent
+from doudi.casework.queries import place_name
+from doudi.registry.privacy import display_id
+
+
+def campaign_json(campaign: Campaign, cases_in_scope: int) -> dict[str, Any]:
+    return {
+        "id": campaign.pk,
+        "year": campaign.year,
+        "county_code": campaign.county_code,
+        "name": campaign.name,
+        "deadlines": {step.value: day.isoformat() for step, day in campaign.deadlines().items()},
+        "cases": cases_in_scope,
+    }
+
+
+def case_json(user: Any, case: Case, today: date) -> dict[str, Any]:
+    head = case.household.head
+    return {
+        "id": case.pk,
+        "campaign": case.campaign_id,
+        "household_no": case.household.household_no or "",
+        "head_name": head.name if head else "",
+        "head_id": display_id(user, head) if head else "",
+        "township_code": case.township_code,
+        "township": place_name(case.township_code),
+        "village_code": case.village_code,
+        "village": place_name(case.village_code),
+        "state": case.state,
+        "state_name": State(case.state).text,
+        "due_step": case.due_step,
+        "due_date": case.due_date.isoformat() if case.due_date else None,
+        "overdue": bool(case.due_date and case.due_date < today),
+        "safety_net": case.safety_net,
+        "assessment_outcome": case.assessment_outcome,
+        "assessment_reasons": case.assessment_reasons,
+        "decision": case.decision,
+        "program": case.program,
+        "benefit_fen": case.benefit_fen,
+        "reason_code": case.reason_code,
+        "reason_text": reason_text(case.reason_code) if case.reason_code else "",
+        "note": case.note,
+        "disputed": case.disputed,
+        "reopen_count": case.reopen_count,
+        "version": case.version,
+    }
+
+
+def event_json(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "at": event.at.isoformat(),
+        "on": event.on.isoformat(),
+        "user": event.user.get_username() if event.user_id and event.user else "",
+        "role": event.role,
+        "transition": event.transition,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "payload": event.payload,
+        "writes": event.writes,
+    }
+
+
+def case_detail_json(user: Any, case: Case, events: list[CaseEvent], today: date) -> dict[str, Any]:
+    role = role_of(user)
+    allowed = allowed_transitions(State(case.state), role) if role else []
+    return {
+        **case_json(user, case, today),
+        "allowed_transitions": [{"name": t.name, "text": t.text} for t in allowed],
+        "events": [event_json(e) for e in events],
+    }

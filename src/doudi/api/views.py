@@ -1,0 +1,246 @@
+"""API views: parse, authorise (doudi.casework.access / registry.access), call the actions, serialise.
+
+Nothing here writes except through doudi.casework.actions; nothing reads except through the access layer.
+An object outside the user's scope answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from typing import Any
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from doudi.campaign import NOT_ELIGIBLE_REASONS, State, Step
+from doudi.casework import access, actions, queries
+from doudi.registry.access import NotInScope
+
+from . import serialize
+from .auth import authenticate
+from .openapi import document
+
+STATUS = {"forbidden": 403, "conflict": 409, "invalid": 400, "not_found": 404}
+MAX_PAGE = 200
+
+
+class BadRequest(Exception):
+    pass
+
+
+def error(status: int, message: str, code: str) -> JsonResponse:
+    return JsonResponse({"error": code, "message": message}, status=status)
+
+
+def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
+    check = CsrfViewMiddleware(lambda r: HttpResponse())
+    check.process_request(request)
+    return check.process_view(request, lambda r: HttpResponse(), (), {})
+
+
+def api(*methods: str) -> Callable[[Callable[..., Any]], Callable[..., HttpResponse]]:
+    """Authentication, method check, CSRF for session writes, and errors as JSON."""
+
+    def wrap(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                return error(
+                    405, f"不支持 {request.method} 方法, 请用 {'、'.join(methods)}", "method_not_allowed"
+                )
+            user, how = authenticate(request)
+            if user is None:
+                return error(
+                    401, "请先登录, 或在 Authorization 头中提供有效的 Bearer 令牌", "unauthenticated"
+                )
+            if how == "session" and request.method == "POST" and _csrf_failure(request) is not None:
+                return error(403, "CSRF 校验失败: 会话方式提交须带 X-CSRFToken 头", "csrf")
+            try:
+                return view(request, user, *args, **kwargs)
+            except NotInScope:
+                return error(404, "没有找到该记录, 或该记录不在您的管辖范围内", "not_found")
+            except actions.CaseworkError as exc:
+                return error(STATUS[exc.kind], str(exc), exc.kind)
+            except BadRequest as exc:
+                return error(400, str(exc), "invalid")
+
+        return inner
+
+    return wrap
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _date(raw: Any, name: str) -> date:
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD, 收到 {raw!r}") from None
+
+
+def _int(raw: Any, name: str, default: int, low: int = 1, high: int | None = None) -> int:
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} 应为整数, 收到 {raw!r}") from None
+    if value < low or (high is not None and value > high):
+        raise BadRequest(f"{name} 应在 {low} 到 {high or '∞'} 之间, 收到 {value}")
+    return value
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    if b"\\u0000" in request.body or b"\x00" in request.body:
+        raise BadRequest("请求中含有空字符(\\u0000), 数据库不能保存; 请删除后重试")
+    try:
+        data = json.loads(request.body or b"{}")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise BadRequest("请求体不是有效的 JSON") from None
+    if not isinstance(data, dict):
+        raise BadRequest("请求体应为 JSON 对象")
+    return data
+
+
+# Campaigns ---------------------------------------------------------------------------------------------
+
+
+@api("GET")
+def campaigns(request: HttpRequest, user: Any) -> JsonResponse:
+    visible = list(access.campaigns_for(user).order_by("-year", "county_code"))
+    counts = dict(
+        access.cases_for(user)
+        .filter(campaign__in=visible)
+        .values_list("campaign")
+        .annotate(n=Count("id"))
+        .values_list("campaign", "n")
+    )
+    return JsonResponse({"results": [serialize.campaign_json(c, counts.get(c.pk, 0)) for c in visible]})
+
+
+@api("GET")
+def campaign(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    found = access.get_campaign_for_user(user, pk)
+    states = queries.status(user, found)
+    body = serialize.campaign_json(found, sum(states.values()))
+    body["states"] = states
+    body["steps"] = queries.step_counts(user, found)
+    return JsonResponse(body)
+
+
+@api("GET")
+def overdue(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    found = access.get_campaign_for_user(user, pk)
+    on = _date(request.GET["on"], "on") if request.GET.get("on") else _today()
+    groups = queries.overdue(user, found, on)
+    return JsonResponse(
+        {"on": on.isoformat(), "cases": sum(g.cases for g in groups), "groups": [g.as_json() for g in groups]}
+    )
+
+
+def _filtered(request: HttpRequest, user: Any, pk: int) -> Any:
+    found = access.get_campaign_for_user(user, pk)
+    cases = queries.campaign_cases(user, found)
+    params = request.GET
+    if params.get("state"):
+        if params["state"] not in {s.value for s in State}:
+            raise BadRequest(f"state 无效: {params['state']!r}; 可用: {'、'.join(s.value for s in State)}")
+        cases = cases.filter(state=params["state"])
+    if params.get("step"):
+        if params["step"] not in Step.__members__:
+            raise BadRequest("step 应为 S1..S5")
+        cases = cases.filter(due_step=params["step"])
+    if params.get("region"):
+        if not params["region"].isdigit() or len(params["region"]) > 12:
+            raise BadRequest("region 应为区划代码(最多 12 位数字)")
+        cases = cases.filter(Q(village_code__startswith=params["region"]))
+    if params.get("overdue_on"):
+        cases = cases.filter(due_date__lt=_date(params["overdue_on"], "overdue_on"))
+    return cases
+
+
+@api("GET")
+def campaign_cases(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    cases = _filtered(request, user, pk)
+    page = _int(request.GET.get("page"), "page", 1, 1, 1_000_000)
+    size = _int(request.GET.get("page_size"), "page_size", 50, 1, MAX_PAGE)
+    total = cases.count()
+    rows = cases.select_related("household__head").order_by("id")[(page - 1) * size : page * size]
+    today = _today()
+    return JsonResponse(
+        {
+            "count": total,
+            "page": page,
+            "page_size": size,
+            "results": [serialize.case_json(user, c, today) for c in rows],
+        }
+    )
+
+
+@api("POST")
+def committee_meetings(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    found = access.get_campaign_for_user(user, pk)
+    data = _body(request)
+    ids = data.get("case_ids")
+    if (
+        not isinstance(ids, list)
+        or not ids
+        or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+    ):
+        raise BadRequest("case_ids 应为个案编号(整数)列表, 至少一个")
+    if not isinstance(data.get("attendees"), str):
+        raise BadRequest("请填写参会人员(attendees, 文字)")
+    held_on = _date(data.get("held_on"), "held_on")
+    meeting = actions.confirm_in_committee(
+        user, found, held_on, data["attendees"], ids, held_on, note=str(data.get("note", ""))
+    )
+    return JsonResponse({"id": meeting.pk, "held_on": held_on.isoformat(), "cases": len(ids)}, status=201)
+
+
+# Cases -------------------------------------------------------------------------------------------------
+
+
+@api("GET")
+def case(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    found = access.get_case_for_user(user, pk)
+    events = list(access.events_for(user).filter(case=found).select_related("user").order_by("id"))
+    return JsonResponse(serialize.case_detail_json(user, found, events, _today()))
+
+
+@api("POST")
+def transitions(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    data = _body(request)
+    name = data.get("transition")
+    if not isinstance(name, str) or not name:
+        raise BadRequest("请填写操作名称(transition), 如 start_assessment")
+    payload = data.get("payload", {})
+    if not isinstance(payload, dict):
+        raise BadRequest("payload 应为 JSON 对象")
+    version = data.get("version")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise BadRequest("version 应为整数(个案详情中的 version)")
+    on = _date(data["on"], "on") if data.get("on") else _today()
+    if on > _today():
+        raise BadRequest("办理日期不能晚于今天")
+    access.get_case_for_user(user, pk)  # 404 before anything else
+    changed = actions.take(user, pk, name, payload, on, version)
+    events = list(access.events_for(user).filter(case=changed).select_related("user").order_by("id"))
+    return JsonResponse(serialize.case_detail_json(user, changed, events, _today()))
+
+
+@api("GET")
+def reasons(request: HttpRequest, user: Any) -> JsonResponse:
+    return JsonResponse({"results": [{"code": k, "text": v} for k, v in NOT_ELIGIBLE_REASONS.items()]})
+
+
+def openapi(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})
