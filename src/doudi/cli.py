@@ -39,6 +39,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "campaign",
         "兜底保障行动 / The action plan's campaign and its cases",
     ),
+    "roster": (
+        "doudi.rosterbook.commands",
+        "roster",
+        "签章名册: 签发、校验、比对 / Signed roster versions: issue, verify, diff",
+    ),
     "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),
 }
 
