@@ -18,6 +18,7 @@ from doudi.registry.users import create_demo_users
 from doudi.synth import SynthConfig, generate
 
 Echo = Callable[[str], None]
+CAMPAIGN_YEAR = 2020  # the action plan's year (云民社救〔2020〕8号)
 ASSESSED_ON = SynthConfig.__dataclass_fields__["as_of"].default  # the date the synthetic rosters describe
 Login = tuple[str, str, str, str]
 
@@ -66,6 +67,26 @@ def assess(county: str, echo: Echo) -> None:
         echo(f"· {len(errors)} 户资料不全未研判, 例如: {errors[0]}")
 
 
+def open_campaign(county: str, echo: Echo) -> None:
+    """The 2020 campaign of the county (created once), its cases opened from the S1 list and the assessment."""
+    from django.contrib.auth.models import User
+
+    from doudi.casework.actions import create_campaign, open_cases, safety_net_inputs
+    from doudi.casework.inputs import assessment_inputs, run_assessments
+    from doudi.casework.models import Campaign
+
+    clerk = User.objects.get(username=f"county_civil_{county}")
+    campaign = Campaign.objects.filter(year=CAMPAIGN_YEAR, county_code=county).first()
+    if campaign is None:
+        campaign = create_campaign(clerk, CAMPAIGN_YEAR, county)
+    results, _notes = run_assessments(campaign, ASSESSED_ON)
+    found, _more = assessment_inputs(campaign, results)
+    report = open_cases(clerk, campaign, [*safety_net_inputs(campaign), *found], ASSESSED_ON)
+    echo(
+        f"· {campaign.name}: 新立案 {report.created} 户, 更新 {report.refreshed} 户, 无变化 {report.unchanged} 户"
+    )
+
+
 def busiest_village(county: str) -> str | None:
     """The village with the most card households, so the demo village login has work to see."""
     row = (
@@ -88,7 +109,10 @@ def run(county: str, persons: int, seed: int, echo: Echo) -> list[Login]:
     echo("4. 按政策规则研判 / assess every household")
     assess(county, echo)
     echo("5. 演示账号 / demo logins")
-    return create_demo_users(county, busiest_village(county))
+    logins = create_demo_users(county, busiest_village(county))
+    echo("6. 兜底保障行动立案 / open the campaign's cases")
+    open_campaign(county, echo)
+    return logins
 
 
 def print_logins(logins: list[Login], host: str, port: int) -> None:

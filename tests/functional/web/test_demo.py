@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from django.test import Client
 from pytest_django import Settings
 
+from doudi.casework.models import Case
 from doudi.registry.models import AssessmentResult, Household, ImportBatch
 from doudi.web.commands import demo
 
@@ -20,11 +21,17 @@ def test_demo_prepares_a_county_and_a_rerun_changes_nothing(settings: Settings, 
     assert Household.objects.filter(origin="card").exists()
     assessed = AssessmentResult.objects.count()
     assert assessed > 0
+    cases = Case.objects.count()
+    assert cases > 0 and "新立案" in first.output
 
     again = CliRunner().invoke(demo, args)
     assert again.exit_code == 0, again.output
     assert "已导入过" in again.output
-    assert (ImportBatch.objects.count(), AssessmentResult.objects.count()) == (3, assessed)
+    assert (ImportBatch.objects.count(), AssessmentResult.objects.count(), Case.objects.count()) == (
+        3,
+        assessed,
+        cases,
+    )
 
     client = Client()
     assert client.login(username="village_530523", password="doudi-village-2020")
