@@ -1,0 +1,203 @@
+"""The Fellegi-Sunter model: Splink settings (comparisons, blocking), EM training, and the shipped trained model.
+
+Comparisons are written as Splink settings dicts (plain JSON), so the same model file runs on any Splink backend.
+Blocking keys are precomputed columns (see `blocking_keys`), each a different part of the ID: any single-digit typo
+or adjacent swap leaves at least one key intact, so a mistyped ID still meets its twin.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+
+MODEL_FILE = "model.json"
+BLOCKING_KEYS = ("bk_birth", "bk_mdseq", "bk_yseq", "bk_skip10", "bk_skip15")
+# Splink columns (beyond the unique id) the model reads.
+MODEL_COLUMNS = (
+    "id",
+    "id_valid",
+    "name_clean",
+    "pinyin",
+    "birth_date",
+    "birth_year",
+    "sex",
+    "village",
+    "township",
+    "head_id",
+    "relation",
+    *BLOCKING_KEYS,
+)
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(column: str) -> dict[str, Any]:
+    return _level(f'"{column}_l" IS NULL OR "{column}_r" IS NULL', "null", is_null_level=True)
+
+
+ELSE = _level("ELSE", "else")
+
+
+def _id_comparison() -> dict[str, Any]:
+    dl = 'damerau_levenshtein("id_l", "id_r")'
+    return {
+        "output_column_name": "id",
+        "comparison_description": "ID closeness, aware of the check character",
+        "comparison_levels": [
+            _null("id"),
+            _level('"id_l" = "id_r"', "exact"),
+            # A valid ID is never one edit from another valid ID (the check character sees to it): one edit with an
+            # invalid side is a typo or a swap of the same person. Its u is set from counts (see training).
+            _level(f'{dl} = 1 AND NOT ("id_valid_l" AND "id_valid_r")', "one_edit_check_failed"),
+            # Twins share the area code and the birth date: 14 digits.
+            _level('substr("id_l", 1, 14) = substr("id_r", 1, 14)', "same_area_and_birth"),
+            _level(f"{dl} <= 2", "two_edits"),
+            ELSE,
+        ],
+    }
+
+
+def _name_comparison() -> dict[str, Any]:
+    return {
+        "output_column_name": "name",
+        "comparison_description": "Name by characters and by pinyin (homophones)",
+        "comparison_levels": [
+            _null("name_clean"),
+            _level('"name_clean_l" = "name_clean_r"', "exact"),
+            _level('"pinyin_l" = "pinyin_r"', "same_pinyin"),
+            _level('jaro_winkler_similarity("pinyin_l", "pinyin_r") >= 0.9', "close_pinyin"),
+            _level('damerau_levenshtein("name_clean_l", "name_clean_r") <= 1', "one_character"),
+            ELSE,
+        ],
+    }
+
+
+def _simple(column: str, levels: list[dict[str, Any]], description: str) -> dict[str, Any]:
+    return {
+        "output_column_name": column,
+        "comparison_description": description,
+        "comparison_levels": [_null(column), *levels, ELSE],
+    }
+
+
+def comparisons() -> list[dict[str, Any]]:
+    return [
+        _id_comparison(),
+        _name_comparison(),
+        _simple(
+            "birth_date",
+            [
+                _level('"birth_date_l" = "birth_date_r"', "exact"),
+                _level('damerau_levenshtein("birth_date_l", "birth_date_r") <= 1', "one_digit"),
+                _level('"birth_year_l" = "birth_year_r"', "same_year"),
+            ],
+            "Birth date",
+        ),
+        _simple("sex", [_level('"sex_l" = "sex_r"', "exact")], "Sex"),
+        _simple(
+            "village",
+            [
+                _level('"village_l" = "village_r"', "exact"),
+                _level('"township_l" = "township_r"', "same_township"),
+            ],
+            "Village code",
+        ),
+        _simple(
+            "head_id",
+            [
+                _level('"head_id_l" = "head_id_r"', "exact"),
+                _level('damerau_levenshtein("head_id_l", "head_id_r") = 1', "one_edit"),
+            ],
+            "Household context: the household head's ID",
+        ),
+        _simple("relation", [_level('"relation_l" = "relation_r"', "exact")], "Relation to the head"),
+    ]
+
+
+def _block(*columns: str) -> str:
+    return " AND ".join(f'l."{c}" = r."{c}"' for c in columns)
+
+
+def prediction_blocking_rules() -> list[str]:
+    return [
+        *(_block(key) for key in BLOCKING_KEYS),
+        _block("pinyin", "village"),
+        _block("head_id", "relation"),
+    ]
+
+
+def settings(probability_two_random_records_match: float = 1e-4) -> dict[str, Any]:
+    return {
+        "link_type": "link_only",
+        "unique_id_column_name": "uid",
+        "probability_two_random_records_match": probability_two_random_records_match,
+        "comparisons": comparisons(),
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(),
+        "retain_matching_columns": False,
+        "retain_intermediate_calculation_columns": False,
+        "em_convergence": 0.001,
+        "max_iterations": 25,
+    }
+
+
+# Blocking key -> the (start, end) slices of the ID it joins (0-based, end exclusive).
+KEY_PARTS: dict[str, tuple[tuple[int, int], ...]] = {
+    "bk_birth": ((6, 14),),
+    "bk_mdseq": ((10, 17),),
+    "bk_yseq": ((6, 10), (14, 17)),
+    "bk_skip10": ((6, 9), (11, 17)),
+    "bk_skip15": ((6, 13), (15, 17)),
+}
+
+
+def id_keys(number: str) -> dict[str, str]:
+    """The blocking keys of one ID (see `blocking_keys`)."""
+    return {key: "".join(number[a:b] for a, b in parts) for key, parts in KEY_PARTS.items()}
+
+
+def blocking_keys(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the ID-part blocking keys. An ID is area(1-6) birth(7-14) sequence(15-17) check(18), 1-based.
+
+    A typo in the year leaves month-day+sequence; in the month-day, year+sequence; in the sequence, the birth date.
+    Swaps across those borders (positions 10|11 and 14|15) have their own keys. Short or missing IDs get none.
+    """
+    ids = df["id"].where(df["id"].str.len() >= 17)
+    out = df.copy()
+    for key, parts in KEY_PARTS.items():
+        column = ids.str[parts[0][0] : parts[0][1]]
+        for a, b in parts[1:]:
+            column = column + ids.str[a:b]
+        out[key] = column
+    return out
+
+
+def shipped_model() -> dict[str, Any]:
+    """The model trained on a synthetic county (see docs/linkage.md): used when the data is too small to train."""
+    text = resources.files("doudi.linkage").joinpath("data", MODEL_FILE).read_text(encoding="utf-8")
+    model: dict[str, Any] = json.loads(text)
+    return model
+
+
+def level_labels(model: dict[str, Any]) -> dict[str, list[tuple[float, str]]]:
+    """comparison output name -> [(Bayes factor m/u, level label)], to read a scored pair's level from its factor."""
+    out: dict[str, list[tuple[float, str]]] = {}
+    for comparison in model["comparisons"]:
+        levels = [(1.0, "null")]
+        for level in comparison["comparison_levels"]:
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if not level.get("is_null_level") and m and u:
+                levels.append((m / u, level["label_for_charts"]))
+        out[comparison["output_column_name"]] = levels
+    return out
+
+
+def label_of(levels: list[tuple[float, str]], factor: float) -> str:
+    """The level whose Bayes factor is closest (relatively) to the pair's."""
+    best = min(levels, key=lambda lv: abs(math.log(max(factor, 1e-300)) - math.log(lv[0])))
+    return best[1]
