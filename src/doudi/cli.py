@@ -56,15 +56,7 @@ class LazyGroup(click.Group):
         if cmd_name not in COMMANDS:
             return None
         module, attr, help_text = COMMANDS[cmd_name]
-        try:
-            command: click.Command = getattr(importlib.import_module(module), attr)
-        except (ImportError, AttributeError):
-            # A subcommand whose package is not built yet stays visible but says so.
-            @click.command(cmd_name, help=help_text)
-            def unavailable() -> None:
-                raise click.ClickException(f"'{cmd_name}' 尚未实现 / not available in this build")
-
-            return unavailable
+        command: click.Command = getattr(importlib.import_module(module), attr)
         command.help = command.help or help_text
         command.short_help = help_text
         return command
