@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "roster",
         "签章名册: 签发、校验、比对 / Signed roster versions: issue, verify, diff",
     ),
+    "watch": (
+        "doudi.watch.commands",
+        "watch",
+        "动态管理: 定期核查、家庭变化、月度发放、预警 / Reviews, changes, payroll, early warning",
+    ),
     "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),
 }
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "doudi.registry",
     "doudi.matching",
     "doudi.casework",
+    "doudi.watch",
     "doudi.rosterbook",
     "doudi.web",
 ]

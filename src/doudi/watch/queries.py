@@ -1,0 +1,344 @@
+"""Read paths of 动态管理, region-scoped through doudi.registry.access: reviews due by village, the monthly
+payroll and the early-warning lists."""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Q
+
+from doudi.monitor import parameters as monitor_parameters
+from doudi.monitor.payroll import PayKind, PayLine
+from doudi.monitor.reviews import is_due, next_due
+from doudi.monitor.warnings import Facts, Finding, findings
+from doudi.monitor.whatif import RURAL_STANDARD, WhatIf, replaced
+from doudi.registry import models as m
+from doudi.registry.access import (
+    dibao_enrolments_for,
+    households_for,
+    scope_of,
+    scoped,
+    tekun_enrolments_for,
+)
+from doudi.registry.assessment import assessments, household_input
+from doudi.registry.assessment import households as registry_households
+from doudi.rules.engine import assess
+from doudi.rules.parameters import default_table
+from doudi.rules.timelines import month_of
+
+from .assess import EXIT_MONTHS, parameters_for, reassess
+from .models import BenefitChange, Review, WarningVisit
+
+
+def _last_day(month: date) -> date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _region(qs: Any, region: str, path: str = "village_code") -> Any:
+    return qs.filter(**{f"{path}__startswith": region}) if region else qs
+
+
+def covered_households(user: Any, on: date, region: str = "") -> list[m.Household]:
+    """Households with a dibao (whole or single-person) or a member in tekun on `on`, within scope."""
+    dibao_ids = (
+        _region(dibao_enrolments_for(user), region, "household__village_code")
+        .filter(status__in=["active", "gradual_exit"])
+        .exclude(end_date__lt=on)
+        .exclude(start_date__gt=on)
+        .values("household_id")
+    )
+    tekun_ids = (
+        _region(tekun_enrolments_for(user), region, "person__village_code")
+        .exclude(end_date__lt=on)
+        .exclude(start_date__gt=on)
+        .filter(person__memberships__valid_to__isnull=True)
+        .values("person__memberships__household_id")
+    )
+    qs = households_for(user).filter(Q(pk__in=dibao_ids) | Q(pk__in=tekun_ids))
+    return list(qs.order_by("village_code", "pk"))
+
+
+# Reviews ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReview:
+    household: m.Household
+    village_code: str
+    last_review: date
+    months: int
+    due: date
+    irregular: bool
+
+
+def _since(household: m.Household, last: Review | None, on: date) -> date:
+    """The last review, or else the latest start of the household's cover (dibao or a member's tekun)."""
+    if last is not None:
+        return last.reviewed_on
+    starts = [e.start_date for e in household.dibao_enrolments.all() if e.start_date]
+    starts += [
+        t.start_date
+        for t in m.TekunEnrolment.objects.filter(person__memberships__household=household)
+        if t.start_date
+    ]
+    return max(starts) if starts else on  # cover without a start date: counted from today
+
+
+def review_schedule(user: Any, on: date, region: str = "") -> list[DueReview]:
+    """Every covered household's review schedule (M1 period from the rules' parameters)."""
+    out = []
+    for h in covered_households(user, on, region):
+        last = h.watch_reviews.order_by("-reviewed_on", "-pk").first()
+        irregular = bool(last and last.irregular_income)
+        try:
+            months = reassess(h, on, irregular).review_months
+        except ValueError:
+            months = None
+        params = parameters_for(h, on)
+        if months is None:  # covered through tekun only, or data missing: the stable period
+            months = params.count("review.months_stable")
+        since = _since(h, last, on)
+        out.append(DueReview(h, h.village_code, since, months, next_due(since, months), irregular))
+    return out
+
+
+def reviews_due(user: Any, on: date, region: str = "") -> dict[str, list[DueReview]]:
+    """The worklist: reviews due on or before `on`, by village code."""
+    by_village: dict[str, list[DueReview]] = defaultdict(list)
+    for item in review_schedule(user, on, region):
+        if is_due(item.last_review, item.months, on):
+            by_village[item.village_code].append(item)
+    return dict(sorted(by_village.items()))
+
+
+# Payroll ----------------------------------------------------------------------------------------------
+
+
+def _amount_in(enrolment: m.DibaoEnrolment, month: date, changes: list[BenefitChange]) -> int:
+    """The monthly amount due in `month`, from the dated changes (or the enrolment's amount)."""
+    past = [c for c in changes if c.effective_month <= month]
+    if past:
+        return past[-1].amount_after_fen
+    if changes:
+        return changes[0].amount_before_fen
+    return enrolment.monthly_amount_fen
+
+
+def _dead_before(person: m.Person | None, month: date) -> bool:
+    return (
+        person is not None
+        and not person.alive
+        and person.death_date is not None
+        and person.death_date < month
+    )
+
+
+def _dibao_lines(user: Any, month: date, region: str) -> list[PayLine]:
+    end = _last_day(month)
+    qs = (
+        _region(dibao_enrolments_for(user), region, "household__village_code")
+        .exclude(end_date__lt=month)
+        .exclude(start_date__gt=end)
+        .exclude(status="suspended")
+        .select_related("household", "household__head", "person")
+        .prefetch_related("watch_changes", "members__person")
+    )
+    lines = []
+    for e in qs:
+        if e.gradual_exit_end is not None and e.gradual_exit_end < month:
+            continue
+        members = [dm.person for dm in e.members.all()] or ([e.person] if e.person else [])
+        if members and all(_dead_before(p, month) for p in members):
+            continue  # no payment after the month of death
+        amount = _amount_in(e, month, list(e.watch_changes.all()))
+        if amount <= 0:
+            continue
+        h = e.household
+        gradual = e.status == "gradual_exit" and e.gradual_exit_end is not None
+        kind = PayKind.GRADUAL_EXIT if gradual else PayKind.DIBAO
+        note = f"渐退期至 {e.gradual_exit_end:%Y-%m}" if gradual else ""
+        recipient = e.person if e.single_person and e.person else h.head
+        lines.append(
+            PayLine(
+                f"dibao:{e.pk}",
+                kind,
+                h.household_no or f"household-{h.pk}",
+                recipient.name if recipient else "",
+                h.village_code,
+                amount,
+                note,
+            )
+        )
+    return lines
+
+
+def _tekun_lines(user: Any, month: date, region: str) -> list[PayLine]:
+    end = _last_day(month)
+    qs = (
+        _region(tekun_enrolments_for(user), region, "person__village_code")
+        .exclude(end_date__lt=month)
+        .exclude(start_date__gt=end)
+        .select_related("person", "household")
+    )
+    lines = []
+    for t in qs:
+        if _dead_before(t.person, month):
+            continue
+        no = t.household.household_no if t.household and t.household.household_no else f"person-{t.person_id}"
+        for kind, amount in (
+            (PayKind.TEKUN_BASIC, t.basic_standard_fen),
+            (PayKind.TEKUN_CARE, t.care_standard_fen),
+        ):
+            if amount:
+                lines.append(
+                    PayLine(f"{kind.value}:{t.pk}", kind, no, t.person.name, t.person.village_code, amount)
+                )
+    return lines
+
+
+def _temporary_lines(user: Any, month: date, region: str) -> list[PayLine]:
+    qs = scoped(user, m.TemporaryAssistancePayment).filter(paid_on__gte=month, paid_on__lte=_last_day(month))
+    if region:
+        qs = qs.filter(
+            Q(person__village_code__startswith=region) | Q(household__village_code__startswith=region)
+        )
+    lines = []
+    for p in qs.select_related("person", "household"):
+        village = p.household.village_code if p.household else p.person.village_code  # type: ignore[union-attr]
+        no = p.household.household_no if p.household and p.household.household_no else f"person-{p.person_id}"
+        lines.append(
+            PayLine(
+                f"temporary:{p.pk}",
+                PayKind.TEMPORARY,
+                no or "",
+                p.person.name if p.person else "",
+                village,
+                p.amount_fen,
+                p.event_description[:40],
+            )
+        )
+    return lines
+
+
+def payroll(user: Any, month: date, region: str = "") -> list[PayLine]:
+    """Everything due in `month` within the user's scope (and `region` prefix), in integer fen."""
+    month = month_of(month)
+    lines = [
+        *_dibao_lines(user, month, region),
+        *_tekun_lines(user, month, region),
+        *_temporary_lines(user, month, region),
+    ]
+    return sorted(lines, key=lambda line: (line.village_code, line.household, line.key))
+
+
+# Early warning ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WarningEntry:
+    household: m.Household
+    village_code: str
+    findings: list[Finding]
+    last_visit: WarningVisit | None = None
+
+
+def _items(h: m.Household, name: str) -> list[Any]:
+    """The household's and its current members' items of one kind (prefetched by the registry's iterator)."""
+    people = [ms.person for ms in h.memberships.all() if ms.valid_to is None]
+    return [*getattr(h, name).all(), *(i for p in people for i in getattr(p, name).all())]
+
+
+def _gross_last_year(h: m.Household, on: date) -> int | None:
+    start, end = on - timedelta(days=730), on - timedelta(days=365)
+    amounts = [
+        i.amount_fen
+        for i in _items(h, "incomeitems")
+        if i.period_end is not None and start < i.period_end <= end
+    ]
+    return sum(amounts) if amounts else None
+
+
+def _spending(h: m.Household, on: date) -> int:
+    year_ago = on - timedelta(days=365)
+    return sum(
+        max(d.amount_fen - d.reimbursed_fen, 0)
+        for d in _items(h, "deductionitems")
+        if d.kind in ("illness", "disability") and (d.period_end is None or d.period_end > year_ago)
+    )
+
+
+def _within(user: Any, region: str) -> str | None:
+    """The region prefix to read: the narrower of the user's scope and `region`; None when they do not meet."""
+    scope = scope_of(user)
+    if scope is None:
+        return None
+    if region.startswith(scope):
+        return region
+    return scope if scope.startswith(region) else None
+
+
+def warnings(user: Any, on: date, region: str = "") -> dict[str, list[WarningEntry]]:
+    """Households to visit before they apply (主动发现), by village, each with why and the figures."""
+    prefix = _within(user, region)
+    if prefix is None:
+        return {}
+    covered = {h.pk for h in covered_households(user, on, prefix)}
+    by_village: dict[str, list[WarningEntry]] = defaultdict(list)
+    for h, a in assessments(on, prefix or None):
+        if isinstance(a, str):
+            continue  # the record is incomplete; `doudi assess` lists these
+        params = parameters_for(h, on)
+        ex = a.explanation
+        poverty = getattr(h, "poverty", None)
+        facts = Facts(
+            persons=int(ex.value("members.counted")),
+            net_income=int(ex.value("income.net")),
+            gross_last_year=_gross_last_year(h, on),
+            gross_now=int(ex.value("income.gross")),
+            spending=_spending(h, on),
+            card_exited=poverty is not None and poverty.status == "已脱贫",
+            covered=h.pk in covered,
+            edge=a.edge,
+        )
+        found = findings(
+            facts,
+            int(ex.value("dibao.standard_yearly")),
+            params.ratio("edge.ratio"),
+            params.fen("poverty.exit_line_yearly"),
+            monitor_parameters.at("warning.unstable_exit_ratio", on).value,
+            monitor_parameters.at("warning.sharp_fall_ratio", on).value,
+            monitor_parameters.at("warning.spending_ratio", on).value,
+        )
+        if found:
+            last = h.watch_visits.order_by("-visited_on", "-pk").first()
+            by_village[h.village_code].append(WarningEntry(h, h.village_code, found, last))
+    return dict(sorted(by_village.items()))
+
+
+# What-if ----------------------------------------------------------------------------------------------
+
+
+def what_if(user: Any, on: date, region: str, rural_standard_yearly_fen: int) -> WhatIf:
+    """Households gained or lost and the monthly cost if the rural dibao standard were the given value from `on`
+    (every household in the region, assessed twice by the rules engine)."""
+    prefix = _within(user, region)
+    out = WhatIf()
+    if prefix is None:
+        return out
+    table = default_table()
+    for h in registry_households(prefix or None):
+        params = table.at(on, h.village_code or h.county_code)
+        months = params.count(EXIT_MONTHS) if params.has(EXIT_MONTHS) else None
+        try:
+            record = household_input(h, on, months)
+            out.add(
+                assess(record, on, params),
+                assess(record, on, replaced(params, RURAL_STANDARD, rural_standard_yearly_fen)),
+            )
+        except ValueError:
+            continue  # incomplete records are listed by `doudi assess`
+    return out
