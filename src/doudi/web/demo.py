@@ -87,6 +87,49 @@ def open_campaign(county: str, echo: Echo) -> None:
     )
 
 
+DEMO_STEPS = 12  # cases of the demo township moved forward, so the dashboard shows a campaign in progress
+
+
+def advance_cases(county: str, echo: Echo) -> None:
+    """Take the first cases of the demo township through assessment and approval, as the demo users would,
+    through casework.actions.take (once: skipped when any case has already moved)."""
+    from django.contrib.auth.models import User
+
+    from doudi.campaign import State
+    from doudi.casework.actions import CaseworkError, take
+    from doudi.casework.models import Campaign, Case
+
+    campaign = Campaign.objects.get(year=CAMPAIGN_YEAR, county_code=county)
+    if Case.objects.filter(campaign=campaign).exclude(state=State.RECEIVED).exists():
+        echo("· 演示个案已推进过, 未重复办理")
+        return
+    township = User.objects.get(username=f"township_{county}")
+    civil = User.objects.get(username=f"county_civil_{county}")
+    cases = list(
+        Case.objects.filter(campaign=campaign, township_code=township.profile.scope).order_by("id")[
+            :DEMO_STEPS
+        ]
+    )
+    moved = 0
+    for n, case in enumerate(cases):
+        try:
+            take(township, case.pk, "start_assessment", {}, ASSESSED_ON)
+            moved += 1
+            if n % 3 == 2:
+                continue  # left in assessment
+            if case.program and case.benefit_fen:
+                take(township, case.pk, "propose_eligible", {"note": "入户核查属实"}, ASSESSED_ON)
+            else:
+                payload = {"reason_code": "income_verified_above", "note": "入户核查家庭收入高于低保标准"}
+                take(township, case.pk, "propose_not_eligible", payload, ASSESSED_ON)
+            if n % 2 == 0:
+                name = "approve" if case.program and case.benefit_fen else "confirm_not_eligible"
+                take(civil, case.pk, name, {}, ASSESSED_ON)
+        except CaseworkError as exc:
+            echo(f"· 个案 {case.pk} 未推进完: {exc}")
+    echo(f"· 演示: 乡镇和县民政局已办理 {moved} 户, 供领导小组审定演示")
+
+
 def busiest_village(county: str) -> str | None:
     """The village with the most card households, so the demo village login has work to see."""
     row = (
@@ -112,6 +155,8 @@ def run(county: str, persons: int, seed: int, echo: Echo) -> list[Login]:
     logins = create_demo_users(county, busiest_village(county))
     echo("6. 兜底保障行动立案 / open the campaign's cases")
     open_campaign(county, echo)
+    echo("7. 推进部分个案 / move some cases forward")
+    advance_cases(county, echo)
     return logins
 
 

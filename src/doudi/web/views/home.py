@@ -1,28 +1,19 @@
-"""Pages. Views parse, authorise (through registry.access) and render; they never write behind the actions' back."""
+"""The start page: the headline figures of the user's region."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from doudi.core.divisions import UnknownDivision, yunnan
 from doudi.registry import access
 from doudi.registry.models import HouseholdOrigin
+
+from .common import page
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
-
-
-def scope_name(scope: str | None) -> str:
-    if not scope:
-        return _("全部地区") if scope == "" else _("无管辖范围")
-    try:
-        return yunnan().full_name(scope) or _("云南省")
-    except UnknownDivision:
-        return scope
 
 
 def overview(user: object) -> list[tuple[str, int]]:
@@ -45,11 +36,8 @@ def overview(user: object) -> list[tuple[str, int]]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    profile = getattr(user, "profile", None)
     context = {
-        "profile": profile,
-        "scope_name": scope_name(access.scope_of(user)),
         "figures": overview(user),
         "batches": access.batches_for(user).order_by("-started_at")[:10],
     }
-    return render(request, "web/home.html", context)
+    return page(request, "web/home.html", context)
