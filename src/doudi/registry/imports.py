@@ -33,9 +33,10 @@ from doudi.core import ids
 from doudi.core.divisions import CODE_SYSTEM, EDITION
 from doudi.core.rosters import RosterKind
 from doudi.ingest.pipeline import ParseResult, parse_file
+from doudi.ingest.problems import FileProblem
 from doudi.ingest.rows import ParsedRow
 from doudi.ingest.workbook import write_error_workbook
-from doudi.registry import audit
+from doudi.registry import access, audit
 from doudi.registry.models import (
     AuditAction,
     BatchStatus,
@@ -123,6 +124,8 @@ def import_roster(
     if existing is not None:
         return _already(existing)
     parsed = parse_file(path, kind, sheet=sheet, today=today, progress=_stage(progress, "read"))
+    if user is not None:
+        _check_scope(user, path, parsed)
     workbook = None
     if parsed.rejected or parsed.warnings:
         workbook = write_error_workbook(parsed, errors_path or _default_errors_path(path, sha256))
@@ -135,6 +138,17 @@ def import_roster(
         if existing is None:
             raise
         return _already(existing)
+
+
+def _check_scope(user: Any, path: Path, parsed: ParseResult) -> None:
+    """A user imports only rosters of the region they are responsible for (a command run without a user may)."""
+    region = _region(parsed.accepted)
+    if region and not access.in_scope(user, region):
+        raise FileProblem(
+            "out_of_scope",
+            f"{path.name}: 名册所属区划 {region} 不在您的管辖范围({access.scope_of(user) or '无'})内,"
+            "请由该地区的县级用户导入",
+        )
 
 
 def _tune_connection() -> None:

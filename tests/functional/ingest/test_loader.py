@@ -248,3 +248,15 @@ def test_a_file_with_every_row_rejected_flags_no_one(tmp_path: Path) -> None:
     )
     assert (second.rows_accepted, second.flagged_missing) == (0, 0)
     assert Person.objects.count() == 3
+
+
+def test_a_user_imports_only_rosters_of_their_own_region(tmp_path: Path) -> None:
+    from doudi.ingest.problems import FileProblem
+    from tests.factories import create_user
+
+    path = _poverty(tmp_path)  # a roster of county 530623
+    with pytest.raises(FileProblem, match="不在您的管辖范围"):
+        imports.import_roster(path, "poverty", user=create_user(role="county_civil", scope="532923"))
+    assert ImportBatch.objects.count() == 0
+    result = imports.import_roster(path, "poverty", user=create_user(role="county_civil", scope="530623"))
+    assert result.rows_accepted == result.rows_read > 0
