@@ -67,6 +67,25 @@ def assess(county: str, echo: Echo) -> None:
         echo(f"· {len(errors)} 户资料不全未研判, 例如: {errors[0]}")
 
 
+def cross_match(county: str, echo: Echo) -> None:
+    """One match run of the county's registry against its rolls, by the county civil-affairs login."""
+    from django.contrib.auth.models import User
+
+    from doudi.matching.actions import run_match
+    from doudi.matching.models import MatchRun
+
+    run = MatchRun.objects.filter(region_code=county).order_by("-started_at").first()
+    if run is None:
+        run = run_match(User.objects.get(username=f"county_civil_{county}"))
+    else:
+        echo("· 已比对过, 沿用上次结果")
+    counts = run.counts
+    echo(
+        f"· 自动关联 {counts.get('auto_links', 0)} 人, 待人工复核 {counts.get('review_links', 0)} 对,"
+        f" 未纳入低保特困的建档立卡户 {counts.get('households_not_covered', 0)}(待研判)"
+    )
+
+
 def open_campaign(county: str, echo: Echo) -> None:
     """The 2020 campaign of the county (created once), its cases opened from the S1 list and the assessment."""
     from django.contrib.auth.models import User
@@ -153,9 +172,11 @@ def run(county: str, persons: int, seed: int, echo: Echo) -> list[Login]:
     assess(county, echo)
     echo("5. 演示账号 / demo logins")
     logins = create_demo_users(county, busiest_village(county))
-    echo("6. 兜底保障行动立案 / open the campaign's cases")
+    echo("6. 名册比对 / cross-match the registry with the rolls")
+    cross_match(county, echo)
+    echo("7. 兜底保障行动立案 / open the campaign's cases")
     open_campaign(county, echo)
-    echo("7. 推进部分个案 / move some cases forward")
+    echo("8. 推进部分个案 / move some cases forward")
     advance_cases(county, echo)
     return logins
 

@@ -6,6 +6,7 @@ from django.test import Client
 from pytest_django import Settings
 
 from doudi.casework.models import Case
+from doudi.matching.models import MatchRun
 from doudi.registry.models import AssessmentResult, Household, ImportBatch
 from doudi.web.commands import demo
 
@@ -21,12 +22,14 @@ def test_demo_prepares_a_county_and_a_rerun_changes_nothing(settings: Settings, 
     assert Household.objects.filter(origin="card").exists()
     assessed = AssessmentResult.objects.count()
     assert assessed > 0
+    assert MatchRun.objects.count() == 1 and "自动关联" in first.output
     cases = Case.objects.count()
     assert cases > 0 and "新立案" in first.output
 
     again = CliRunner().invoke(demo, args)
     assert again.exit_code == 0, again.output
     assert "已导入过" in again.output
+    assert MatchRun.objects.count() == 1
     assert (ImportBatch.objects.count(), AssessmentResult.objects.count(), Case.objects.count()) == (
         3,
         assessed,
