@@ -17,7 +17,9 @@ from django.db.models import Prefetch, Q
 from doudi.registry import models as m
 from doudi.rules import model as r
 from doudi.rules.engine import Assessment, assess
+from doudi.rules.explain import Explanation
 from doudi.rules.parameters import ParameterError, default_table
+from doudi.rules.reasons import Outcome, Reason
 from doudi.rules.timelines import TimelineError, add_months, month_of
 
 RELATIONS = {
@@ -207,7 +209,10 @@ def households(region: str | None) -> Iterator[m.Household]:
 
 
 def assessments(on: date, region: str | None = None) -> Iterator[tuple[m.Household, Assessment | str]]:
-    """Each registry household (under a region prefix) with its assessment, or why it could not be assessed."""
+    """Each registry household (under a region prefix) with its assessment, or why it could not be assessed.
+
+    A household whose records lack what the rules need (a member's birth date) is assessed as needing data, so
+    it reaches a caseworker's list instead of an error log."""
     table = default_table()
     months = "gradual_exit.months_default"
     for h in households(region):
@@ -215,8 +220,23 @@ def assessments(on: date, region: str | None = None) -> Iterator[tuple[m.Househo
         try:
             record = household_input(h, on, params.count(months) if params.has(months) else None)
             yield h, assess(record, on, params)
-        except (IncompleteRecord, ParameterError, TimelineError, ValueError) as exc:
+        except IncompleteRecord as exc:
+            yield h, needs_data(h, on, params.version, str(exc))
+        except (ParameterError, TimelineError, ValueError) as exc:
             yield h, f"家庭户 {h}: {exc}"
+
+
+def needs_data(h: m.Household, on: date, version: str, why: str) -> Assessment:
+    result = Assessment(
+        household_id=h.household_no or f"household-{h.pk}",
+        on=on,
+        region=h.village_code or h.county_code,
+        parameter_version=version,
+        outcome=Outcome.NEEDS_DATA,
+        explanation=Explanation({"missing": why}),
+    )
+    result.add(Reason.MEMBER_DATA_MISSING)
+    return result
 
 
 def assess_registry(on: date, region: str | None = None) -> tuple[list[Assessment], list[str], str]:

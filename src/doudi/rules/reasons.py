@@ -35,6 +35,7 @@ class Reason(StrEnum):
     COVERED_TEKUN = "covered_tekun"
     NO_COUNTED_MEMBERS = "no_counted_members"
     MEMBER_NOT_COUNTED = "member_not_counted"
+    MEMBER_DATA_MISSING = "member_data_missing"
     D1_HUKOU_OK = "d1_hukou_ok"
     D1_HUKOU_OUTSIDE = "d1_hukou_outside"
     D1_HUKOU_MISSING = "d1_hukou_missing"
@@ -76,6 +77,7 @@ REASON_TEXT = {
     Reason.COVERED_TEKUN: "有成员已纳入特困供养",
     Reason.NO_COUNTED_MEMBERS: "没有可认定的共同生活家庭成员, 请核实家庭成员",
     Reason.MEMBER_NOT_COUNTED: "有成员不计入共同生活家庭成员(服刑、失踪、宗教场所居住3年以上、不共同生活等)",
+    Reason.MEMBER_DATA_MISSING: "有家庭成员缺少研判所需信息(如无身份证号的儿童缺少出生日期), 请补充后再研判",
     Reason.D1_HUKOU_OK: "户籍在本县(D1)",
     Reason.D1_HUKOU_OUTSIDE: "户籍不在本县, 不符合户籍条件(D1)",
     Reason.D1_HUKOU_MISSING: "户籍所在县或户口性质缺失, 请补充(D1)",

@@ -130,3 +130,14 @@ def test_without_income_items_the_registry_declared_income_counts() -> None:
     create_income(h, kind="agriculture", amount_fen=100_000)
     h = type(h).objects.get(pk=h.pk)
     assert [i.kind for i in household_input(h, ON).income] == ["agriculture"], "own items take precedence"
+
+
+@pytest.mark.django_db
+def test_a_member_without_a_birth_date_makes_the_household_need_data_not_an_error() -> None:
+    h = _card_household()
+    create_member(h, "之子", id_number=None, birth_date=None)
+    results, errors, _version = store_assessments(ON, COUNTY)
+    assert errors == []
+    stored = AssessmentResult.objects.get(household=h)
+    assert (stored.outcome, stored.reasons) == ("needs_data", ["member_data_missing"])
+    assert "出生日期" in json.dumps(stored.result, ensure_ascii=False)
