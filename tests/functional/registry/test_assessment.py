@@ -137,6 +137,7 @@ def test_a_member_without_a_birth_date_makes_the_household_need_data_not_an_erro
     h = _card_household()
     create_member(h, "之子", id_number=None, birth_date=None)
     results, errors, _version = store_assessments(ON, COUNTY)
+    assert [r.outcome.value for r in results] == ["needs_data"]
     assert errors == []
     stored = AssessmentResult.objects.get(household=h)
     assert (stored.outcome, stored.reasons) == ("needs_data", ["member_data_missing"])
