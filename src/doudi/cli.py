@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "synth",
         "生成模拟县名册及真值 / Generate synthetic rosters with ground truth",
     ),
-    "import": ("doudi.ingest.commands", "import_", "导入名册 / Import a roster into the registry"),
+    "import": ("doudi.registry.import_command", "import_", "导入名册 / Import a roster into the registry"),
     "assess": ("doudi.rules.commands", "assess", "按政策规则研判 / Assess households against the rules"),
     "rules": (
         "doudi.rules.commands",
@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "政策规则: 运行规则案例、查看参数 / Rule cases and parameters",
     ),
     "match": (
-        "doudi.linkage.commands",
+        "doudi.matching.commands",
         "match",
         "名册比对 / Cross-match the registry with the dibao and tekun rolls",
     ),

@@ -1,6 +1,6 @@
 """`doudi match`: over roster files (--poverty/--dibao/--tekun --out) or over the registry (--user).
 
-Linkage is pure; Django is imported inside the command body, only for the registry mode.
+The registry side of `doudi.linkage`: the file mode needs no database; the registry mode (--user) sets Django up.
 """
 
 from __future__ import annotations

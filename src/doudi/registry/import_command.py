@@ -1,6 +1,6 @@
 """`doudi import {poverty|dibao|tekun} FILE`: read, validate and load a roster into the registry.
 
-Module-level imports stay Django-free (doudi.ingest is a pure package); the registry is imported inside the command.
+Lives beside the loader (registry.imports); django is set up inside the command, so `doudi --help` stays fast.
 """
 
 from __future__ import annotations
