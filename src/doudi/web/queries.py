@@ -130,25 +130,43 @@ def by_area(cases: QuerySet[Case], region: str, today: date) -> list[AreaRow]:
     return [AreaRow(r[field], place_name(r[field]), r["n"], r["late"], r["done"]) for r in rows]
 
 
+COVERED_CLASSES = ("covered_dibao", "covered_tekun", "covered_both", "partly_covered")
+
+
+def covered_by_latest_match(region: str) -> Any:
+    """Household ids the latest match run covering the region found covered by dibao or tekun (or None)."""
+    from doudi.matching.models import HouseholdCoverage, MatchRun
+
+    runs = MatchRun.objects.order_by("-started_at").values_list("pk", "region_code")[:50]
+    run = next((pk for pk, code in runs if region.startswith(code)), None)
+    if run is None:
+        return None
+    return HouseholdCoverage.objects.filter(
+        run_id=run, coverage_class__in=COVERED_CLASSES, household__isnull=False
+    ).values("household_id")
+
+
 def coverage(user: Any, region: str) -> list[tuple[str, int]]:
-    """Card households and how they are covered, in the region, through the access layer."""
+    """Card households and how they are covered, in the region, through the access layer.
+
+    A card household counts as covered when the latest match run found members on the dibao or tekun roll, or when
+    it has an active dibao enrolment of its own (e.g. approved in the campaign since that run)."""
     from django.utils.translation import gettext as _
 
     card = access.households_for(user).filter(origin=HouseholdOrigin.CARD, village_code__startswith=region)
-    dibao = access.dibao_enrolments_for(user).filter(
-        end_date__isnull=True,
-        household__origin=HouseholdOrigin.CARD,
-        household__village_code__startswith=region,
-    )
     tekun = access.tekun_enrolments_for(user).filter(
         end_date__isnull=True, person__village_code__startswith=region
     )
     marked = access.poverty_registrations_for(user).filter(
         safety_net_mark=True, household__village_code__startswith=region
     )
+    covered = Q(dibao_enrolments__end_date__isnull=True, dibao_enrolments__isnull=False)
+    matched = covered_by_latest_match(region)
+    if matched is not None:
+        covered |= Q(pk__in=matched)
     return [
         (_("建档立卡户"), card.count()),
         (_("兜底保障标识户"), marked.count()),
-        (_("低保覆盖建档立卡户"), dibao.values("household").distinct().count()),
+        (_("已纳入低保或特困的建档立卡户"), card.filter(covered).distinct().count()),
         (_("特困供养人员"), tekun.count()),
     ]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from doudi.casework.models import Case
 from tests.functional.casework.helpers import (
@@ -89,3 +90,20 @@ def test_a_village_cadre_sees_only_his_village_in_counts(
     client.force_login(county.civil)
     assert client.get(f"/dashboard/?region={OTHER_COUNTY_VILLAGE}").status_code == 404
     assert client.get("/dashboard/?region=abc").status_code == 404
+
+
+def test_card_households_covered_count_the_latest_match_and_own_enrolments(client: Client) -> None:
+    from doudi.matching.models import HouseholdCoverage, MatchRun
+    from tests.factories import COUNTY, create_dibao_enrolment, create_household, create_user
+
+    by_match, enrolled, uncovered = (create_household(household_no=f"H{i}") for i in range(3))
+    create_dibao_enrolment(enrolled)
+    old = MatchRun.objects.create(region_code=COUNTY, started_at=timezone.now() - timedelta(days=1))
+    HouseholdCoverage.objects.create(run=old, household=uncovered, coverage_class="covered_dibao")
+    latest = MatchRun.objects.create(region_code=COUNTY)
+    HouseholdCoverage.objects.create(run=latest, household=by_match, coverage_class="covered_tekun")
+    HouseholdCoverage.objects.create(run=latest, household=uncovered, coverage_class="not_covered")
+
+    client.force_login(create_user(role="county_civil", scope=COUNTY))
+    html = client.get(f"/dashboard/?region={COUNTY}").text
+    assert figure(html, "已纳入低保或特困的建档立卡户") == 2
