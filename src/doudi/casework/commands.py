@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
+
+from doudi.registry.cli_args import login, parse_day
 
 USER = click.option(
     "--user", "username", required=True, help="以哪个账号办理(角色和管辖范围取自该账号) / act as this login"
@@ -18,28 +19,6 @@ COUNTY = click.option(
     "--county", "county_code", required=True, help="县级区划代码(6位), 如 532923 / county code"
 )
 ON = click.option("--on", "on", default=None, help="办理日期 YYYY-MM-DD, 默认今天 / the day of the action")
-
-
-def _date(value: str | None) -> date:
-    from django.utils import timezone
-
-    if value is None:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期 {value!r} 无效, 应写 YYYY-MM-DD, 如 2020-04-15") from None
-
-
-def _user(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    try:
-        return get_user_model().objects.select_related("profile").get(username=username, is_active=True)
-    except get_user_model().DoesNotExist:
-        raise click.ClickException(
-            f"账号 {username!r} 不存在或已停用; 可用 `doudi db create-demo-users` 建立演示账号"
-        ) from None
 
 
 def _campaign(user: Any, year: int, county_code: str) -> Any:
@@ -82,9 +61,9 @@ def create(year: int, county_code: str, username: str, deadlines: tuple[str, ...
         step, _, day = item.partition("=")
         if step not in Step.__members__:
             raise click.BadParameter(f"{item!r}: 应写 S1..S5=YYYY-MM-DD")
-        changes[Step(step)] = _date(day)
+        changes[Step(step)] = parse_day(day)
     try:
-        made = create_campaign(_user(username), year, county_code, changes)
+        made = create_campaign(login(username), year, county_code, changes)
     except CaseworkError as exc:
         raise _fail(exc) from None
     click.echo(f"已建立 {made.name}(编号 {made.pk})。步骤时限:")
@@ -111,7 +90,7 @@ def open_cases_command(
     from .actions import CaseworkError, open_cases, safety_net_inputs
     from .inputs import assessment_inputs, read_assessments, run_assessments
 
-    user, day = _user(username), _date(on)
+    user, day = login(username), parse_day(on)
     camp = _campaign(user, year, county_code)
     inputs, notes = list(safety_net_inputs(camp)), list[str]()
     try:
@@ -139,7 +118,7 @@ def status_command(year: int, county_code: str, username: str) -> None:
 
     from .queries import status
 
-    user = _user(username)
+    user = login(username)
     camp = _campaign(user, year, county_code)
     counts = status(user, camp)
     click.echo(f"{camp.name}(管辖范围内共 {sum(counts.values())} 户)")
@@ -159,7 +138,7 @@ def status_command(year: int, county_code: str, username: str) -> None:
 def overdue_command(year: int, county_code: str, username: str, on: str | None, as_json: bool) -> None:
     from .queries import overdue
 
-    user, day = _user(username), _date(on)
+    user, day = login(username), parse_day(on)
     groups = overdue(user, _campaign(user, year, county_code), day)
     if as_json:
         click.echo(json.dumps([g.as_json() for g in groups], ensure_ascii=False, indent=1))
@@ -196,7 +175,7 @@ def take_command(
         key, _, value = item.partition("=")
         payload[key] = int(value) if key.endswith(("_fen", "_id")) and value.isdigit() else value
     try:
-        case = take(_user(username), case_id, transition, payload, _date(on))
+        case = take(login(username), case_id, transition, payload, parse_day(on))
     except (CaseworkError, NotInScope) as exc:
         raise _fail(exc) from None
     click.echo(f"个案 {case.pk}: {State(case.state).text}")
@@ -230,7 +209,7 @@ def committee_command(
     from .actions import CaseworkError, confirm_in_committee
     from .queries import campaign_cases
 
-    user, day = _user(username), _date(held_on)
+    user, day = login(username), parse_day(held_on)
     camp = _campaign(user, year, county_code)
     if case_list:
         ids = [int(x) for x in case_list.split(",") if x.strip()]
@@ -255,4 +234,4 @@ def committee_command(
 def token_command(username: str) -> None:
     from doudi.api.auth import issue_token
 
-    click.echo(issue_token(_user(username)))
+    click.echo(issue_token(login(username)))

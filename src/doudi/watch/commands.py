@@ -3,44 +3,16 @@ early-warning lists. Every command acts as a named login (`--user`) through the 
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from doudi.registry.cli_args import login, parse_day, parse_month
+
 USER = click.option("--user", "username", required=True, help="以哪个账号办理 / act as this login")
 REGION = click.option("--region", default="", help="区划代码前缀(县6位/乡镇9位/村12位) / region code prefix")
 ON = click.option("--on", "on", default=None, help="日期 YYYY-MM-DD, 默认今天 / the day")
-
-
-def _date(value: str | None) -> date:
-    from django.utils import timezone
-
-    if value is None:
-        return timezone.localdate()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"日期 {value!r} 无效, 应写 YYYY-MM-DD, 如 2020-04-15") from None
-
-
-def _month(value: str) -> date:
-    try:
-        return date.fromisoformat(f"{value}-01" if len(value) == 7 else value).replace(day=1)
-    except ValueError:
-        raise click.BadParameter(f"月份 {value!r} 无效, 应写 YYYY-MM, 如 2020-04") from None
-
-
-def _user(username: str) -> Any:
-    from django.contrib.auth import get_user_model
-
-    try:
-        return get_user_model().objects.select_related("profile").get(username=username, is_active=True)
-    except get_user_model().DoesNotExist:
-        raise click.ClickException(
-            f"账号 {username!r} 不存在或已停用; 可用 `doudi db create-demo-users` 建立演示账号"
-        ) from None
 
 
 def _household(user: Any, number: str) -> Any:
@@ -70,8 +42,8 @@ def watch() -> None:
 def reviews_due_cmd(username: str, region: str, on: str | None) -> None:
     from .queries import reviews_due
 
-    day = _date(on)
-    by_village = reviews_due(_user(username), day, region)
+    day = parse_day(on)
+    by_village = reviews_due(login(username), day, region)
     total = sum(len(v) for v in by_village.values())
     click.echo(f"截至 {day.isoformat()} 到期应核查 {total} 户")
     for village, items in by_village.items():
@@ -103,8 +75,8 @@ def review_cmd(
 
     from .actions import NewIncome, ReviewInput, WatchError, record_review
 
-    user = _user(username)
-    day = _date(on)
+    user = login(username)
+    day = parse_day(on)
     items = []
     for raw in incomes:
         kind, _, amount = raw.partition("=")
@@ -116,7 +88,7 @@ def review_cmd(
         review = record_review(
             user,
             _household(user, household),
-            ReviewInput(day, _month(effective) if effective else day, irregular, items),
+            ReviewInput(day, parse_month(effective) if effective else day, irregular, items),
         )
     except WatchError as exc:
         raise click.ClickException(str(exc)) from None
@@ -137,7 +109,7 @@ def deaths_cmd(username: str, path: Path) -> None:
     from .deaths import import_deaths
 
     try:
-        report = import_deaths(_user(username), path)
+        report = import_deaths(login(username), path)
     except WatchError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -162,8 +134,8 @@ def payroll_cmd(username: str, region: str, month: str, out: Path | None) -> Non
 
     from .queries import payroll
 
-    user = _user(username)
-    first = _month(month)
+    user = login(username)
+    first = parse_month(month)
     lines = payroll(user, first, region)
     diff = changes(payroll(user, add_months(first, -1), region), lines)
     click.echo(f"{first:%Y-%m} 应发 {len(lines)} 笔, 合计 {yuan(sum(x.amount for x in lines))} 元")
@@ -196,8 +168,8 @@ def warnings_cmd(username: str, region: str, on: str | None, out: Path | None) -
 
     from .queries import warnings
 
-    user = _user(username)
-    by_village = warnings(user, _date(on), region)
+    user = login(username)
+    by_village = warnings(user, parse_day(on), region)
     click.echo(f"预警 {sum(len(v) for v in by_village.values())} 户")
     for village, entries in by_village.items():
         click.echo(f"{village}: {len(entries)} 户")
@@ -224,10 +196,10 @@ def reserve_cmd(username: str, on: str | None) -> None:
 
     from .temporary import balances, documents_overdue
 
-    user = _user(username)
+    user = login(username)
     for fund, fen in balances(user):
         click.echo(f"{fund.township_code} {fund.name}: 余额 {yuan(fen)} 元".replace("  ", " "))
-    overdue = documents_overdue(user, _date(on))
+    overdue = documents_overdue(user, parse_day(on))
     click.echo(f"先行救助逾期未补齐材料 {len(overdue)} 笔")
     for g in overdue:
         click.echo(
@@ -254,11 +226,11 @@ def change_cmd(
 
     from .actions import WatchError, record_change
 
-    user = _user(username)
+    user = login(username)
     h = _household(user, household)
     try:
         person = get_person_by_id_number(user, id_number) if id_number else None
-        event = record_change(user, h, kind, _date(on), person, source=source)
+        event = record_change(user, h, kind, parse_day(on), person, source=source)
     except NotInScope:
         raise click.ClickException(f"没有找到身份证号为 {id_number} 的人员(或不在您的管辖范围内)") from None
     except WatchError as exc:
@@ -284,9 +256,9 @@ def visit_cmd(
 ) -> None:
     from .actions import WatchError, record_visit
 
-    user = _user(username)
+    user = login(username)
     try:
-        visit = record_visit(user, _household(user, household), _date(on), result, list(signals), note)
+        visit = record_visit(user, _household(user, household), parse_day(on), result, list(signals), note)
     except WatchError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"已登记走访: {visit.household.household_no} {visit.visited_on} {visit.get_result_display()}")
@@ -309,8 +281,8 @@ def what_if_cmd(username: str, region: str, on: str | None, standard: str) -> No
     fen = parse_yuan(standard)
     if fen is None or fen <= 0:
         raise click.BadParameter(f"标准 {standard!r} 无效, 应写年标准金额(元), 如 5000")
-    day = _date(on)
-    r = what_if(_user(username), day, region, fen)
+    day = parse_day(on)
+    r = what_if(login(username), day, region, fen)
     click.echo(
         f"自 {day.isoformat()} 起农村低保年标准按 {yuan(fen)} 元测算: 研判 {r.households} 户, 新增 {r.gained} 户, "
         f"退出 {r.lost} 户; 每月资金 {yuan(r.monthly_cost_before)} 元 -> {yuan(r.monthly_cost_after)} 元 "
