@@ -39,6 +39,8 @@ def test_normalises_what_rosters_hold(raw: str, expected: str) -> None:
         ("", IdProblem.EMPTY),
         ("5301021980010112", IdProblem.BAD_LENGTH),
         ("53010219800101123A", IdProblem.BAD_CHARACTERS),
+        ("5301021980010112\u0663\u0667", IdProblem.BAD_CHARACTERS),  # Arabic-Indic digits pass str.isdigit
+        ("53010280010\u0661123", IdProblem.BAD_CHARACTERS),
         ("000102198001011237", IdProblem.BAD_AREA),
         ("530102198002301237", IdProblem.BAD_BIRTH_DATE),
         ("530102209901011237", IdProblem.FUTURE_BIRTH_DATE),
