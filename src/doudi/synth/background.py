@@ -80,12 +80,12 @@ class Hub:
             self._buffer = []
 
     def release(self) -> None:
-        """One writer is done; when all are, finish the child and wait for the files."""
+        """One writer is done; when all are, tell the child (it closes its files while others still run)."""
         self._open -= 1
         if self._open == 0:
-            self.finish()
+            self._end()
 
-    def finish(self) -> None:
+    def _end(self) -> None:
         if self._stdin.closed:
             return
         if self._buffer:
@@ -93,6 +93,10 @@ class Hub:
             self._buffer = []
         self._send(None)
         self._stdin.close()
+
+    def finish(self) -> None:
+        """Wait for the child to close its files."""
+        self._end()
         if self._process.wait() != 0:
             self._fail()
 
