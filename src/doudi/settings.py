@@ -15,7 +15,8 @@ BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("DOUDI_VAR", Path.cwd() / "var"))
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)  # the database, uploads and collected files live here
 
-SECRET_KEY = os.environ.get("DOUDI_SECRET_KEY", "doudi-dev-only-not-for-production")
+DEV_SECRET_KEY = "doudi-dev-only-not-for-production"  # `doudi serve` refuses it on any non-loopback address
+SECRET_KEY = os.environ.get("DOUDI_SECRET_KEY", DEV_SECRET_KEY)
 DEBUG = os.environ.get("DOUDI_DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("DOUDI_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 
@@ -59,3 +61,49 @@ def _print_users(rows: list[tuple[str, str, str, str]]) -> None:
     for username, password, role, scope in rows:
         table.add_row(username, password, str(Role(role).label), scope or "全部", scope_name(scope))
     Console(width=120).print(table)
+
+
+@db.command(
+    "create-user", help="创建或更新账号(角色、管辖区划) / Create or update a login with its role and scope"
+)
+@click.argument("username")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(
+        [
+            "village",
+            "township",
+            "county_civil",
+            "county_poverty",
+            "county_committee",
+            "prefecture",
+            "province",
+            "admin",
+        ]
+    ),
+    help="角色 / role",
+)
+@click.option(
+    "--scope", default="", help="管辖区划代码: 村12位, 乡镇9位, 县6位, 州市4位, 省2位; 管理员可留空 / scope"
+)
+@click.option("--name", "full_name", default="", help="姓名 / the person's name")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码 / read the password from stdin")
+def create_user_command(username: str, role: str, scope: str, full_name: str, password_stdin: bool) -> None:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from .audit import record
+    from .users import create_user
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("密码 / password", hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password)
+        user = create_user(username, password, role, scope, first_name=full_name)
+    except ValidationError as exc:
+        raise click.ClickException("; ".join(exc.messages)) from None
+    record(None, "create_user", user, region_code=scope, username=username, role=role)
+    click.echo(f"账号 {username} 已保存(角色 {role}, 管辖区划 {scope or '全部'})。")

@@ -16,6 +16,9 @@ def _pending_migrations() -> list[str]:
     return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def run_server(host: str, port: int, threads: int = 8) -> None:
     import waitress
 
@@ -30,6 +33,13 @@ def run_server(host: str, port: int, threads: int = 8) -> None:
 @click.option("--port", default=8000, show_default=True, type=int, help="端口 / port")
 def serve(host: str, port: int) -> None:
     setup_django()
+    from django.conf import settings
+
+    if host not in _LOOPBACK and settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        raise click.ClickException(
+            f"在 {host} 上对外服务前, 请设置环境变量 DOUDI_SECRET_KEY 为一个随机长字符串(见 docs/deployment.md) / "
+            "set DOUDI_SECRET_KEY before serving on a non-loopback address"
+        )
     pending = _pending_migrations()
     if pending:
         raise click.ClickException(

@@ -79,3 +79,30 @@ def test_cli_shell_runs_code_with_the_models() -> None:
     result = CliRunner().invoke(main, ["db", "shell", "-c", "print('户数', Household.objects.count())"])
     assert result.exit_code == 0, result.output
     assert "户数 1" in result.output
+
+
+def test_cli_creates_a_login_with_role_and_scope_and_audits_it() -> None:
+    from doudi.registry.models import AuditEvent
+
+    args = ["db", "create-user", "li_clerk", "--role", "township", "--scope", "532923101", "--password-stdin"]
+    result = CliRunner().invoke(main, args, input="a-long-passphrase\n")
+    assert result.exit_code == 0, result.output
+    user = authenticate(username="li_clerk", password="a-long-passphrase")
+    assert user is not None and user.profile.role == "township" and user.profile.scope == "532923101"
+    event = AuditEvent.objects.get(action="create_user")
+    assert event.region_code == "532923101" and event.detail["role"] == "township"
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "password", "message"),
+    [
+        ("village", "532923", "a-long-passphrase", "12位"),
+        ("county_civil", "532923", "short", "8"),
+    ],
+)
+def test_cli_refuses_a_wrong_scope_or_a_weak_password(role: str, scope: str, password: str, message: str) -> None:
+    args = ["db", "create-user", "x_clerk", "--role", role, "--scope", scope, "--password-stdin"]
+    result = CliRunner().invoke(main, args, input=password + "\n")
+    assert result.exit_code == 1
+    assert message in result.output
+    assert authenticate(username="x_clerk", password=password) is None
