@@ -1,10 +1,13 @@
 """In a real browser: a township submits, the county approves, the committee confirms and the dashboard moves;
-an import with a bad row shows the counts and offers the error workbook."""
+an import with a bad row shows its progress, then the counts, and offers the error workbook."""
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Page, expect
@@ -94,10 +97,29 @@ def test_an_import_with_a_bad_row_offers_the_error_workbook(
     page.get_by_label("名册类型").select_option("poverty")
     page.get_by_label("名册文件(xlsx、xls 或 csv)").set_input_files(str(roster_with_a_bad_row(tmp_path)))
     page.get_by_role("button", name="上传并导入").click()
+    expect(page).to_have_url(re.compile(r"/imports/jobs/\w+/$"))  # the progress page, polled by htmx
+    expect(page.locator("#import-job")).to_have_attribute("data-stage", "done")
+    expect(page.get_by_role("heading", name="导入完成")).to_be_visible()
     expect(page.locator('[data-figure="接收"]')).to_have_text("2")
     expect(page.locator('[data-figure="退回"]')).to_have_text("1")
     expect(page.locator("#rejected-rows tbody tr")).to_have_count(1)
     expect(page.locator("#rejected-rows")).to_contain_text("证件号码")
     with page.expect_download() as download:
-        page.locator("#import-result").get_by_role("link", name="下载错误清单").click()
+        page.locator("#import-job").get_by_role("link", name="下载错误清单").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_the_dashboard_offers_the_outcomes_of_its_region(live_server: LiveServer, page: Page) -> None:
+    county = County()
+    (case,) = county.open(marked_household(), safety_net=True)
+    county.to_approved(case, benefit=35_050)
+    login(page, live_server.url, county.township)
+    page.get_by_role("link", name="统计看板").click()
+    expect(page.locator("#table-funds tbody tr")).to_have_count(6)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载本地区行动结果(Excel)").click()
+    assert download.value.suggested_filename.startswith(f"outcomes-{case.township_code}-")
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert len(rows) == 2 and rows[0][5] == case.household.head.name  # the head and the spouse
+    assert rows[0][11] == "已审批纳入,待审定" and rows[0][15] == 350.5

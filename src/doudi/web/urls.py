@@ -16,8 +16,10 @@ urlpatterns = [
     path("cases/<int:pk>/take/<slug:name>/", views.case_take, name="case_take"),
     path("persons/<int:pk>/id/", views.reveal_id, name="reveal_id"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("outcomes.xlsx", views.outcomes_xlsx, name="outcomes_xlsx"),
     path("committee/", views.committee, name="committee"),
     path("imports/", views.imports, name="imports"),
     path("imports/<int:pk>/errors.xlsx", views.error_workbook, name="error_workbook"),
+    path("imports/jobs/<slug:token>/", views.import_job, name="import_job"),
     path("search/", views.search, name="search"),
 ]

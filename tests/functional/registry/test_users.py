@@ -100,7 +100,9 @@ def test_cli_creates_a_login_with_role_and_scope_and_audits_it() -> None:
         ("county_civil", "532923", "short", "8"),
     ],
 )
-def test_cli_refuses_a_wrong_scope_or_a_weak_password(role: str, scope: str, password: str, message: str) -> None:
+def test_cli_refuses_a_wrong_scope_or_a_weak_password(
+    role: str, scope: str, password: str, message: str
+) -> None:
     args = ["db", "create-user", "x_clerk", "--role", role, "--scope", scope, "--password-stdin"]
     result = CliRunner().invoke(main, args, input=password + "\n")
     assert result.exit_code == 1

@@ -5,7 +5,8 @@ from .case import case_detail, case_take, reveal_id
 from .committee import committee
 from .dashboard import dashboard
 from .home import healthz, home
-from .imports import error_workbook, imports
+from .imports import error_workbook, import_job, imports
+from .outcomes import outcomes_xlsx
 from .search import search
 from .worklist import worklist, worklist_xlsx
 
@@ -17,7 +18,9 @@ __all__ = [
     "error_workbook",
     "healthz",
     "home",
+    "import_job",
     "imports",
+    "outcomes_xlsx",
     "reveal_id",
     "search",
     "worklist",

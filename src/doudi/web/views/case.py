@@ -20,6 +20,7 @@ from doudi.core.money import yuan
 from doudi.registry import access, privacy
 from doudi.rules.explain import show
 
+from .. import queries
 from ..forms import FIELDS, ActionForm
 from .common import is_htmx, page, today
 
@@ -136,6 +137,7 @@ def _context(
         "members": members,
         "may_see_full_ids": privacy.may_see_full_ids(user),
         "explanation": explanation(user, case),
+        "evidence": queries.match_evidence(user, case.household),
         "history": history(user, case),
         "forms": action_forms(user, case, members, bound),
         "error": error,

@@ -4,6 +4,7 @@ down from prefecture to village. Every figure is a count through the access laye
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -27,6 +28,31 @@ def chosen_region(request: HttpRequest) -> str:
     return region
 
 
+def chosen_month(request: HttpRequest, day: date) -> date:
+    """The last month of the funds table: ?month=YYYY-MM, else the current month."""
+    raw = request.GET.get("month", "").strip()
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return day.replace(day=1)
+
+
+def funds_context(request: HttpRequest, region: str, day: date) -> dict[str, object]:
+    month = chosen_month(request, day)
+    by_month, by_area = queries.funds(request.user, region, month)
+    chart = {
+        "months": [row.label for row in by_month],
+        **{kind: [row.fen[kind] / 100 for row in by_month] for kind in queries.FUND_KINDS},
+    }
+    return {
+        "funds_month": month,
+        "funds_by_month": by_month,
+        "funds_by_area": by_area,
+        "funds_chart": json.dumps(chart),
+    }
+
+
 def breadcrumbs(scope: str, region: str) -> list[tuple[str, str]]:
     crumbs = []
     for length in (2, 4, 6, 9, 12):
@@ -48,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "coverage": queries.coverage(request.user, region),
         "campaign": campaign,
         "today": day,
+        **funds_context(request, region, day),
     }
     if campaign is not None:
         cases = queries.region_cases(request.user, campaign, region)

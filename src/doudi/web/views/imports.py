@@ -1,5 +1,6 @@
-"""导入名册: a county office uploads a roster, sees accepted and rejected counts and downloads the error
-workbook of its batches (region-scoped, each download audited)."""
+"""导入名册: a county office uploads a roster, watches the import's progress (it runs in the background,
+doudi.web.jobs), sees accepted and rejected counts and downloads the error workbook of its batches (region-scoped,
+each download audited)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,17 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doudi.casework.access import role_of
 from doudi.core.rosters import RosterKind
-from doudi.ingest.problems import FileProblem
 from doudi.registry import access, audit
 from doudi.registry.models import ImportBatch, Role
 
-from .common import page
+from .. import jobs
+from .common import is_htmx, page
 
 IMPORT_ROLES = frozenset({Role.COUNTY_CIVIL, Role.COUNTY_POVERTY, Role.ADMIN})
 SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -71,32 +73,32 @@ def rejected_rows(workbook: str) -> list[tuple[object, ...]]:
 
 @login_required
 def imports(request: HttpRequest) -> HttpResponse:
+    """The upload form and the batches; a valid upload starts a background import and shows its progress."""
     if role_of(request.user) not in IMPORT_ROLES:
         return page(request, "web/forbidden.html", {"what": _("导入名册")}, status=403)
     form = UploadForm(request.POST or None, request.FILES or None)
-    result, problem = None, ""
     if request.method == "POST" and form.is_valid():
-        from doudi.registry.imports import import_roster
-
         path = save_upload(form.cleaned_data["roster"])
-        try:
-            result = import_roster(
-                path,
-                form.cleaned_data["kind"],
-                user=request.user,
-                errors_path=path.with_suffix(".错误清单.xlsx"),
-            )
-        except FileProblem as exc:
-            problem = _("文件 %(name)s 无法导入: %(why)s") % {"name": path.name, "why": exc.message}
+        job = jobs.start(request.user, path, form.cleaned_data["kind"], path.with_suffix(".错误清单.xlsx"))
+        return redirect("import_job", token=job.token)
+    context = {"form": form, "batches": access.batches_for(request.user).order_by("-started_at")[:20]}
+    return page(request, "web/imports.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def import_job(request: HttpRequest, token: str) -> HttpResponse:
+    """An import's progress (htmx polls the #import-job part while it runs); at the end its counts, the first
+    rejected rows and the error workbook."""
+    job = jobs.get(request.user, token)
+    batch = access.batches_for(request.user).filter(pk=job.batch_id).first() if job.finished else None
     context = {
-        "form": form,
-        "result": result,
-        "rejected": rejected_rows(result.batch.error_workbook) if result else [],
-        "problem": problem,
-        "batches": access.batches_for(request.user).order_by("-started_at")[:20],
+        "job": job,
+        "batch": batch,
+        "rejected": rejected_rows(batch.error_workbook) if batch is not None else [],
     }
-    status = 400 if request.method == "POST" and (problem or not form.is_valid()) else 200
-    return page(request, "web/imports.html", context, status=status)
+    if is_htmx(request):
+        return render(request, "web/import_job_part.html", context)
+    return page(request, "web/import_job.html", context)
 
 
 @login_required
