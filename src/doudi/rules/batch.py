@@ -1,19 +1,21 @@
 """The vectorised path: the same rules over NumPy arrays, for a county or a province at once.
 
-`flatten` turns households into columns (the layout a Parquet file or a database query would give directly);
-`assess_batch` computes composition, countable income, the property tests, D1-D3, the benefit (补差 or 分档),
-tekun T1-T3 with care level and amount, P1, P2, P4 (the prompt), P5, M1 and M3 with integer arithmetic only:
-every Fraction of the per-household path becomes a comparison or a division of exact integers, so both paths
-give the same results to the fen (tests/unit/rules/test_batch.py checks this on generated households).
+`flatten` turns households into columns (`Columns`: the layout `doudi.rules.columnar` reads from Parquet and a
+database query gives directly); `assess_batch` computes composition, countable income, the property tests, D1-D3,
+the benefit (补差 or 分档), tekun T1-T3 with care level and amount (also for members already in tekun), P1, P2,
+P3 (as the month index into the gradual exit), P4 (the prompt and single-person cover), P5, P6 (the refusal
+timeline), M1, M2 (the amount) and M3 with integer arithmetic only: every Fraction of the per-household path
+becomes a comparison or a division of exact integers, so both paths give the same results to the fen
+(tests/unit/rules/test_batch.py checks this on generated households).
 
-The gradual exit (P3) is computed as the month index into its timeline. Households that need a per-person
-timeline or recomputation (refusals, a single-person application, a current tekun enrolment, temporary
-assistance, an out-of-range exit period) are handed to the per-household path `doudi.rules.engine.assess`;
-`BatchResult.fallback` marks them.
+Only an enrolled household above the standard whose gradual-exit period lies outside the county's range is handed
+to the per-household path `doudi.rules.engine.assess` (which reports the error); `BatchResult.fallback` marks it.
+docs/rules-dev.md describes the layout.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -23,12 +25,21 @@ import numpy as np
 from numpy.typing import NDArray
 
 from doudi.rules.engine import Assessment, assess
-from doudi.rules.model import CareMode, Household, Hukou, LaborCapacity, PropertyKind, Relation
+from doudi.rules.model import (
+    CareMode,
+    Household,
+    Hukou,
+    LaborCapacity,
+    PropertyKind,
+    RefusalResponse,
+    Relation,
+)
 from doudi.rules.parameters import ParameterSet, ParameterTable, default_table
 from doudi.rules.reasons import Outcome, Reason
 from doudi.rules.tekun import SEVERE
 
 I64 = NDArray[np.int64]
+Households = Sequence[Household] | Mapping[int, Household]
 B = NDArray[np.bool_]
 OUTCOMES = list(Outcome)
 REASONS = list(Reason)
@@ -44,7 +55,7 @@ _DUTY_DEFAULT = [_RELATIONS[r] for r in (Relation.PARENT, Relation.GRANDPARENT, 
 class Columns:
     """Households as columns. Member, income, deduction, property and supporter rows point to their owner."""
 
-    households: list[Household]
+    households: Households  # the full records, needed only for the fallback rows
     counties: list[str]
     kinds: list[str]
     h: dict[str, NDArray[Any]] = field(default_factory=dict)
@@ -53,6 +64,7 @@ class Columns:
     ded: dict[str, NDArray[Any]] = field(default_factory=dict)
     prop: dict[str, NDArray[Any]] = field(default_factory=dict)
     sup: dict[str, NDArray[Any]] = field(default_factory=dict)
+    off: dict[str, NDArray[Any]] = field(default_factory=dict)
 
 
 def _tri(value: bool | None) -> int:
@@ -60,7 +72,12 @@ def _tri(value: bool | None) -> int:
 
 
 def _member_rows(
-    hx: Household, i: int, first: int, rows: list[tuple[Any, ...]], sup: list[tuple[Any, ...]]
+    hx: Household,
+    i: int,
+    first: int,
+    rows: list[tuple[Any, ...]],
+    sup: list[tuple[Any, ...]],
+    off: list[tuple[Any, ...]],
 ) -> None:
     confirmed = {s.member for s in hx.support if s.confirmed}
     for j, m in enumerate(hx.members):
@@ -75,21 +92,26 @@ def _member_rows(
             int(d.category) if d else 0, d.grade if d else 0, m.major_illness_assistance, m.dependent_on_family,
             m.applies_single_person, m.employed, -1 if acts is None or len(acts) != 6 else 6 - sum(acts.values()),
             m.care_mode == CareMode.INSTITUTION, m.supporters is not None, m.person_id in confirmed,
-            bool(m.offers),
+            bool(m.offers), m.person_id in hx.enrolment.tekun,
         ))  # fmt: skip
         for s in m.supporters or ():
             sup.append((first + j, s.age, s.tekun, s.dibao, s.low_income, s.severe_disability))
+        for o in sorted(m.offers, key=lambda o: o.on):
+            off.append((first + j, o.on.year * 12 + o.on.month - 1, _RESPONSES[o.response]))
 
 
 _SCHOOLS = frozenset(("primary", "junior", "senior", "vocational", "college", "bachelor"))
 _MEMBER_KEYS = (
     "hh", "by", "bm", "bd", "rel", "excl", "lives", "cli", "duty", "labor", "school", "school_counted", "dcat",
     "dgrade", "assist", "dependent", "applies", "employed", "failed", "institution", "sup_known", "confirmed",
-    "offers",
+    "offers", "tekun_in",
 )  # fmt: skip
 _SUP_KEYS = ("member", "age", "tekun", "dibao", "low_income", "severe")
+_OFFER_KEYS = ("member", "month", "response")  # month = year x 12 + month - 1
+_RESPONSES = {RefusalResponse.ACCEPTED: 0, RefusalResponse.REFUSED: 1, RefusalResponse.REFUSED_VALID: 2}
+_HARDSHIP = {"general": 1, "severe": 2, "extreme": 3}
 _HOUSEHOLD_KEYS = (
-    "county", "hukou", "urban", "prop_known", "dibao", "card", "exited", "irregular", "special", "tekun_enrolled",
+    "county", "hukou", "urban", "prop_known", "dibao", "card", "exited", "irregular", "hardship", "tekun_enrolled",
     "current", "above", "exit_months",
 )  # fmt: skip
 _INCOME_KEYS = ("hh", "member", "kind", "yearly", "override", "wage")
@@ -97,9 +119,34 @@ _DEDUCTION_KEYS = ("hh", "member", "paid", "reimbursed")
 _PROPERTY_KEYS = ("hh", "kind", "value", "count", "bought", "mobility", "profit")
 
 
+# Narrow integer types per column (int64 for money): a province's 7.6 M member rows fit in about 200 MB.
+_WIDE = {"current", "yearly", "paid", "reimbursed", "value", "profit"}
+_INT32 = {"hh", "member", "above", "bought", "count", "month"}
+_INT16 = {"by", "county", "kind", "age"}
+
+
+def column_dtype(key: str) -> type[np.signedinteger[Any]]:
+    if key in _WIDE:
+        return np.int64
+    if key in _INT32:
+        return np.int32
+    return np.int16 if key in _INT16 else np.int8
+
+
+TABLES = {
+    "h": _HOUSEHOLD_KEYS,
+    "m": _MEMBER_KEYS,
+    "sup": _SUP_KEYS,
+    "off": _OFFER_KEYS,
+    "inc": _INCOME_KEYS,
+    "ded": _DEDUCTION_KEYS,
+    "prop": _PROPERTY_KEYS,
+}
+
+
 def _columns(keys: tuple[str, ...], rows: list[tuple[Any, ...]]) -> dict[str, NDArray[Any]]:
     table = np.array(rows, dtype=np.int64).reshape(len(rows), len(keys))
-    return {key: np.ascontiguousarray(table[:, k]) for k, key in enumerate(keys)}
+    return {key: np.ascontiguousarray(table[:, k], dtype=column_dtype(key)) for k, key in enumerate(keys)}
 
 
 def _household_row(hx: Household, county: int) -> tuple[Any, ...]:
@@ -111,17 +158,19 @@ def _household_row(hx: Household, county: int) -> tuple[Any, ...]:
     above = e.income_above_since
     return (
         county, hukou, hx.hukou_type == Hukou.URBAN, hx.property is not None, e.dibao, hx.poverty.card_household,
-        hx.poverty.exited, hx.irregular_income, hx.hardship is not None, bool(e.tekun), e.dibao_benefit,
+        hx.poverty.exited, hx.irregular_income,
+        0 if hx.hardship is None else _HARDSHIP.get(hx.hardship.severity, 1), bool(e.tekun), e.dibao_benefit,
         -1 if above is None else above.year * 12 + above.month - 1, e.gradual_exit_months or 0,
     )  # fmt: skip
 
 
-def flatten(households: list[Household]) -> Columns:
+def flatten(households: Sequence[Household]) -> Columns:
     counties: dict[str, int] = {}
     kinds: dict[str, int] = {}
     hrows: list[tuple[Any, ...]] = []
     mrows: list[tuple[Any, ...]] = []
     srows: list[tuple[Any, ...]] = []
+    orows: list[tuple[Any, ...]] = []
     irows: list[tuple[Any, ...]] = []
     drows: list[tuple[Any, ...]] = []
     prows: list[tuple[Any, ...]] = []
@@ -129,7 +178,7 @@ def flatten(households: list[Household]) -> Columns:
     for i, hx in enumerate(households):
         hrows.append(_household_row(hx, counties.setdefault(hx.region[:6], len(counties))))
         index = {m.person_id: first + j for j, m in enumerate(hx.members)}
-        _member_rows(hx, i, first, mrows, srows)
+        _member_rows(hx, i, first, mrows, srows, orows)
         for item in hx.income:
             member = index.get(item.member, -2) if item.member else -1
             kind = kinds.setdefault(item.kind, len(kinds))
@@ -146,6 +195,7 @@ def flatten(households: list[Household]) -> Columns:
     cols.h = _columns(_HOUSEHOLD_KEYS, hrows)
     cols.m = _columns(_MEMBER_KEYS, mrows)
     cols.sup = _columns(_SUP_KEYS, srows)
+    cols.off = _columns(_OFFER_KEYS, orows)
     cols.inc = _columns(_INCOME_KEYS, irows)
     cols.ded = _columns(_DEDUCTION_KEYS, drows)
     cols.prop = _columns(_PROPERTY_KEYS, prows)
@@ -159,6 +209,7 @@ class CountyParameters:
     values: dict[str, NDArray[Any]]
     tiers: list[list[tuple[Fraction, int]]]
     excluded: NDArray[np.bool_]  # [county, income kind]
+    care: I64  # [county, care mode (home 0, institution 1) x 3 + care level (self 0, partial 1, full 2)]
 
 
 def _ratio(f: Fraction) -> tuple[int, int]:
@@ -221,6 +272,19 @@ def county_parameters(
         put("exit_default", p.count("gradual_exit.months_default") if has_exit else 0)
         put("exit_min", p.count("gradual_exit.months_min") if has_exit else 0)
         put("exit_max", p.count("gradual_exit.months_max") if has_exit else 0)
+        for key, name in (("t_general", "general"), ("t_severe", "severe"), ("t_max", "max")):
+            multiple = (
+                p.ratio(f"temporary.multiple_{name}") if p.has("temporary.multiple_max") else Fraction(0)
+            )
+            put(f"{key}_num", multiple.numerator)
+            put(f"{key}_den", multiple.denominator)
+        put("temp_on", int(p.has("temporary.multiple_max")))
+        has_sanction = p.has("sanction.refusal_threshold")
+        reduction = p.ratio("sanction.share_reduction") if has_sanction else Fraction(0)
+        put("sanction_on", int(has_sanction))
+        put("threshold", p.count("sanction.refusal_threshold") if has_sanction else 0)
+        put("red_num", reduction.numerator)
+        put("red_den", reduction.denominator)
         has_review = p.has("review.months_stable")
         put("review_stable", p.count("review.months_stable") if has_review else -1)
         put("review_irregular", p.count("review.months_irregular") if has_review else -1)
@@ -228,14 +292,86 @@ def county_parameters(
         for k, kind in enumerate(kinds):
             excluded[c, k] = kind in excluded_kinds
     values = {k: np.array(v, dtype=np.int64) for k, v in rows.items()}
-    return CountyParameters(values, tiers, excluded)
+    care = np.stack(
+        [
+            values[f"care_{mode}_{level}"]
+            for mode in ("home", "institution")
+            for level in ("self", "partial", "full")
+        ],
+        axis=1,
+    ).reshape(len(counties), 6)
+    return CountyParameters(values, tiers, excluded, care)
 
 
-def _isum(index: I64, values: I64, size: int) -> I64:
-    """Exact integer group sums (np.bincount works in float64)."""
+def _isum(index: NDArray[Any], values: NDArray[Any], size: int) -> I64:
+    """Exact integer group sums (np.bincount works in float64). Rows sorted by owner (as `flatten` and
+    `doudi.rules.columnar` give them) use differences of a running int64 sum; others np.add.at."""
+    values = values.astype(np.int64, copy=False)
+    if index.size == 0:
+        return np.zeros(size, dtype=np.int64)
+    if bool(np.all(index[1:] >= index[:-1])):
+        counts = np.bincount(index, minlength=size)
+        ends = np.cumsum(counts)
+        running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(values)])
+        out: I64 = running[ends] - running[ends - counts]
+        return out
     out = np.zeros(size, dtype=np.int64)
     np.add.at(out, index, values)
     return out
+
+
+class _Sums:
+    """Exact per-owner sums; the group boundaries of an owner column are computed once per call."""
+
+    def __init__(self) -> None:
+        self._groups: dict[int, tuple[NDArray[Any], NDArray[Any]] | None] = {}
+
+    def __call__(self, index: NDArray[Any], values: NDArray[Any], size: int) -> I64:
+        key = id(index)
+        if key not in self._groups:
+            if index.size and bool(np.all(index[1:] >= index[:-1])):
+                counts = np.bincount(index, minlength=size)
+                ends = np.cumsum(counts)
+                self._groups[key] = (ends, ends - counts)
+            else:
+                self._groups[key] = None
+        groups = self._groups[key]
+        if groups is None:
+            return _isum(index, values, size)
+        running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(values, dtype=np.int64)])
+        out: I64 = running[groups[0]] - running[groups[1]]
+        return out
+
+
+class _PerRow(dict[str, I64]):
+    """County parameters spread to households, gathered on first use (a 0-d array when all counties agree)."""
+
+    def __init__(self, values: dict[str, NDArray[Any]], county: NDArray[Any]) -> None:
+        super().__init__()
+        self._values, self._county = values, county
+
+    def __missing__(self, key: str) -> I64:
+        values = self._values[key]
+        # a value shared by every county (most are provincial) stays a scalar: no gather, no memory
+        v: I64 = (
+            values[:1].reshape(())
+            if len(values) and bool(np.all(values == values[0]))
+            else values[self._county]
+        )
+        self[key] = v
+        return v
+
+
+def _mark(index: NDArray[Any], size: int) -> B:
+    """A mask of `size` with the given rows set."""
+    out = np.zeros(size, dtype=bool)
+    out[index] = True
+    return out
+
+
+_SEVERE_CODES = np.zeros(128, dtype=bool)  # disability category x 8 + grade -> severe (T1)
+for _cat, _grade in SEVERE:
+    _SEVERE_CODES[int(_cat) * 8 + _grade] = True
 
 
 def _any(index: I64, mask: B, size: int) -> B:
@@ -250,6 +386,7 @@ class BatchResult:
     benefit: I64
     tekun: I64
     single: I64
+    temporary: I64  # M2 amount, fen once
     edge: B
     review: I64  # -1 = none
     reasons: I64  # bit i = Reason i
@@ -278,98 +415,227 @@ def _counted(m: dict[str, I64], age: I64) -> B:
     return counted
 
 
+def _sanctioned(off: dict[str, NDArray[Any]], threshold: I64, this_month: int, n_m: int) -> B:
+    """P6 month by month (as `timelines.sanctions`), one offer position at a time across all members: whether
+    each member's share is withheld in `this_month`. Offers of this month only act from the next one."""
+    out = np.zeros(n_m, dtype=bool)
+    rows = np.flatnonzero(off["month"] < this_month)
+    if rows.size == 0:
+        return out
+    member, month, response = off["member"][rows], off["month"][rows], off["response"][rows]
+    first = np.flatnonzero(np.concatenate([[True], member[1:] != member[:-1]]))
+    group = np.cumsum(np.concatenate([[True], member[1:] != member[:-1]])) - 1
+    position = np.arange(len(rows)) - first[group]
+    members = member[first]
+    limit = threshold[members]
+    streak = np.zeros(len(members), dtype=np.int64)
+    active = np.zeros(len(members), dtype=bool)
+    pending = np.zeros(len(members), dtype=np.int8)  # decision for next month: 0 none, 1 sanction, 2 lift
+    current = np.full(len(members), -1, dtype=np.int64)
+    for k in range(int(position.max()) + 1):
+        at = np.flatnonzero(position == k)
+        g, mo, r = group[at], month[at], response[at]
+        turn = mo != current[g]  # a new month: last month's decision takes effect
+        a = np.where(turn & (pending[g] == 1), True, np.where(turn & (pending[g] == 2), False, active[g]))
+        p = np.where(turn, 0, pending[g])
+        st = np.where(r == 1, streak[g] + 1, 0)
+        decision = np.where(r == 0, 2, np.where((r == 1) & (st == limit[g]), 1, 0))
+        streak[g], active[g], pending[g], current[g] = st, a, np.where(decision > 0, decision, p), mo
+    active = np.where(pending == 1, True, np.where(pending == 2, False, active))
+    out[members[active]] = True
+    return out
+
+
+def _single_person(
+    cols: Columns,
+    cp: CountyParameters,
+    members: NDArray[Any],
+    std: I64,
+    countable: B,
+    county: NDArray[Any],
+) -> tuple[I64, B]:
+    """P4 for applicants: each one's own countable income (own items and deductions, own employment cost),
+    the income test for one person and the one-person benefit. Returns (amount, below the standard)."""
+    k = len(members)
+    if k == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+    m, inc, ded, P = cols.m, cols.inc, cols.ded, cp.values
+    slot = np.full(len(m["hh"]), -1, dtype=np.int64)
+    slot[members] = np.arange(k)
+    imem = inc["member"]
+    r = np.flatnonzero((imem >= 0) & countable)
+    r = r[slot[imem[r]] >= 0]
+    own = slot[imem[r]]
+    gross = np.zeros(k, dtype=np.int64)
+    np.add.at(gross, own, inc["yearly"][r])
+    wage = np.zeros(k, dtype=np.int64)
+    w = inc["wage"][r] == 1
+    np.add.at(wage, own[w], inc["yearly"][r][w])
+    dm = ded["member"]
+    q = np.flatnonzero(dm >= 0)
+    q = q[slot[dm[q]] >= 0]
+    rigid = np.zeros(k, dtype=np.int64)
+    np.add.at(rigid, slot[dm[q]], np.maximum(ded["paid"][q] - ded["reimbursed"][q], 0))
+    hh = m["hh"][members]
+    c = county[hh]
+    rigid = np.minimum(rigid, P["rigid_cap"][c]) * P["rigid_on"][c]
+    D = P["s_den"][c]
+    net = np.maximum(gross * D - rigid * D - np.minimum(P["s_num"][c] * wage, P["e_cap12"][c] * D), 0)
+    st = std[hh]
+    ok = net < st * D
+    amount = (2 * (st * D - net) + 12 * D) // (24 * D)
+    use_tiers = P["tiers"][c] == 1
+    for cc in np.unique(c[use_tiers]):
+        rows = np.flatnonzero((c == cc) & use_tiers)
+        tier = np.zeros(len(rows), dtype=np.int64)
+        for share, value in reversed(cp.tiers[int(cc)]):
+            tier[net[rows] * share.denominator < share.numerator * st[rows] * D[rows]] = value
+        amount[rows] = tier
+    return amount, ok
+
+
 def assess_batch(
-    households: list[Household],
+    households: Households | None,
     on: date,
     table: ParameterTable | None = None,
     cols: Columns | None = None,
     run_fallback: bool = True,
+    parameters: CountyParameters | None = None,
 ) -> BatchResult:
-    """Assess all households; with run_fallback=False the fallback rows keep their vectorised values (for timing)."""
+    """Assess all households; with run_fallback=False the fallback rows keep their vectorised values (for timing).
+
+    With `cols` given (from `doudi.rules.columnar.read_parquet` or a database read), `households` may be None
+    (the columns' own records are used) or any mapping from row to record that holds at least the fallback rows."""
     table = table or default_table()
-    cols = cols or flatten(households)
-    cp = county_parameters(table, on, cols.counties, cols.kinds)
-    n_h = len(households)
+    if cols is None:
+        if households is None:
+            raise ValueError("assess_batch needs households or columns")
+        cols = flatten(list(households.values()) if isinstance(households, Mapping) else households)
+    households = cols.households if households is None else households
+    n_h = len(cols.h["county"])
+    if n_h and parameters is None:
+        parameters = county_parameters(table, on, cols.counties, cols.kinds)
+    if n_h > CHUNK:  # a province: in slices of households, so that temporaries stay small
+        out: BatchResult | None = None
+        for start in range(0, n_h, CHUNK):
+            stop = min(start + CHUNK, n_h)
+            part = assess_batch(
+                _Shifted(households, start), on, table, _slice(cols, start, stop), run_fallback, parameters
+            )
+            out = out or _empty(part, n_h)
+            for name in _ARRAYS:
+                getattr(out, name)[start:stop] = getattr(part, name)
+            out.assessments.update({i + start: a for i, a in part.assessments.items()})
+        assert out is not None
+        return out
+    if n_h == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return BatchResult(
+            np.zeros(0, dtype=np.int8),
+            none,
+            none,
+            none,
+            none,
+            none.astype(bool),
+            none,
+            none,
+            none.astype(bool),
+            {},
+        )
+    assert parameters is not None
+    cp = parameters
     h, m, P = cols.h, cols.m, cp.values
     county = h["county"]
-    pv = {k: v[county] for k, v in P.items()}  # per-household parameter values
+    pv = _PerRow(P, county)  # per-household parameter values, gathered on first use
     reasons = np.zeros(n_h, dtype=np.int64)
+    sums = _Sums()
 
     def flag(mask: B, reason: Reason) -> None:
-        nonlocal reasons
-        reasons = reasons | np.where(mask, BIT[reason], np.int64(0))
+        np.bitwise_or(reasons, BIT[reason], out=reasons, where=mask)
 
     # Composition
     age = _ages(m, on)
     counted = _counted(m, age)
     mh = m["hh"]
-    persons = _isum(mh, counted.astype(np.int64), n_h)
-    flag(_any(mh, ~counted, n_h), Reason.MEMBER_NOT_COUNTED)
+    n_m = len(mh)
+    persons = np.bincount(mh[counted], minlength=n_h).astype(np.int64, copy=False)
+    flag(_mark(mh[~counted], n_h), Reason.MEMBER_NOT_COUNTED)
 
     # Countable income, deductions (scaled by the employment-share denominator D)
     inc = cols.inc
-    ih = inc["hh"]
-    in_hh = (inc["member"] == -1) | ((inc["member"] >= 0) & counted[np.maximum(inc["member"], 0)])
+    ih, imem = inc["hh"], inc["member"]
+    in_hh = (imem == -1) | ((imem >= 0) & counted[np.maximum(imem, 0)])
     countable = np.where(inc["override"] >= 0, inc["override"] == 1, ~cp.excluded[county[ih], inc["kind"]])
     use = in_hh & countable
-    gross = _isum(ih, np.where(use, inc["yearly"], 0), n_h)
+    gross = sums(ih, np.where(use, inc["yearly"], 0), n_h)
     ded = cols.ded
-    dh = ded["hh"]
-    ded_in = (ded["member"] == -1) | ((ded["member"] >= 0) & counted[np.maximum(ded["member"], 0)])
-    rigid = _isum(dh, np.where(ded_in, np.maximum(ded["paid"] - ded["reimbursed"], 0), 0), n_h)
+    dh, dmem = ded["hh"], ded["member"]
+    ded_in = (dmem == -1) | ((dmem >= 0) & counted[np.maximum(dmem, 0)])
+    rigid = sums(dh, np.where(ded_in, np.maximum(ded["paid"] - ded["reimbursed"], 0), 0), n_h)
     rigid = np.minimum(rigid, pv["rigid_cap"]) * pv["rigid_on"]
     D = pv["s_den"]
-    bucket = np.where(inc["member"] >= 0, inc["member"], len(mh) + ih)
-    wage_sum = _isum(bucket, np.where(use & (inc["wage"] == 1), inc["yearly"], 0), len(mh) + n_h)
-    owner = np.concatenate([mh, np.arange(n_h)])
-    bucket_cost = np.minimum(
-        P["s_num"][county[owner]] * wage_sum, P["e_cap12"][county[owner]] * P["s_den"][county[owner]]
-    )
-    employment = _isum(owner, bucket_cost, n_h)
+    # employment cost: per earner (or per household for household wage items), capped, then summed
+    wage_rows = np.flatnonzero(use & (inc["wage"] == 1))
+    wmem = imem[wage_rows]
+    buckets, where_ = np.unique(np.where(wmem >= 0, wmem, n_m + ih[wage_rows]), return_inverse=True)
+    wage_sum = np.zeros(len(buckets), dtype=np.int64)
+    np.add.at(wage_sum, where_, inc["yearly"][wage_rows])
+    owner = buckets - n_m
+    of_member = buckets < n_m
+    owner[of_member] = mh[buckets[of_member]]
+    oc = county[owner]
+    bucket_cost = np.minimum(P["s_num"][oc] * wage_sum, P["e_cap12"][oc] * P["s_den"][oc])
+    employment = np.zeros(n_h, dtype=np.int64)
+    np.add.at(employment, owner, bucket_cost)
     flag((rigid * D + employment > gross * D) & ((gross > 0) | (rigid > 0)), Reason.DEDUCTIONS_EXCEED_INCOME)
     net = np.maximum(gross * D - rigid * D - employment, 0)  # x D
     std = np.where(h["urban"] == 1, pv["std_urban"], pv["std_rural"])
-    below = (persons > 0) & (net < std * persons * D)
+    std_total = std * persons * D  # the yearly standard of the household, x D
+    below = (persons > 0) & (net < std_total)
 
     # Property (D3) and registration (D1)
     pr = cols.prop
-    ph = pr["hh"]
-    houses = _isum(ph, np.where(pr["kind"] == _PROPERTY[PropertyKind.HOUSE], pr["count"], 0), n_h)
-    fin = _isum(ph, np.where(pr["kind"] == _PROPERTY[PropertyKind.FINANCIAL], pr["value"], 0), n_h)
+    ph, kind = pr["hh"], pr["kind"]
+    houses = sums(ph, np.where(kind == _PROPERTY[PropertyKind.HOUSE], pr["count"], 0), n_h)
+    fin = sums(ph, np.where(kind == _PROPERTY[PropertyKind.FINANCIAL], pr["value"], 0), n_h)
     try:
         year_ago = on.replace(year=on.year - 1).toordinal()
     except ValueError:
         year_ago = date(on.year - 1, 3, 1).toordinal()
-    pc = county[ph]
-    vehicle = (
-        (pr["kind"] == _PROPERTY[PropertyKind.VEHICLE])
-        & (pr["mobility"] == 0)
-        & (pr["value"] >= P["vehicle"][pc])
-        & ((pr["bought"] < 0) | (pr["bought"] > year_ago))
-    )
-    company = (pr["kind"] == _PROPERTY[PropertyKind.COMPANY]) & (
-        pr["profit"] * P["profit_den"][pc] >= P["profit_num"][pc]
-    )
+    v = np.flatnonzero(kind == _PROPERTY[PropertyKind.VEHICLE])
+    bought = pr["bought"][v]
+    v = v[
+        (pr["mobility"][v] == 0)
+        & (pr["value"][v] >= P["vehicle"][county[ph[v]]])
+        & ((bought < 0) | (bought > year_ago))
+    ]
+    co = np.flatnonzero(kind == _PROPERTY[PropertyKind.COMPANY])
+    pc = county[ph[co]]
+    co = co[pr["profit"][co] * P["profit_den"][pc] >= P["profit_num"][pc]]
     fails = {
         Reason.D3_HOUSES: houses > pv["houses"],
         Reason.D3_FINANCIAL: fin * pv["fin_den"] > pv["fin_num"] * np.maximum(persons, 1),
-        Reason.D3_VEHICLE: _any(ph, vehicle, n_h),
-        Reason.D3_NON_RESIDENTIAL: _any(ph, pr["kind"] == _PROPERTY[PropertyKind.NON_RESIDENTIAL], n_h),
-        Reason.D3_COMPANY: _any(ph, company, n_h),
+        Reason.D3_VEHICLE: _mark(ph[v], n_h),
+        Reason.D3_NON_RESIDENTIAL: _mark(ph[kind == _PROPERTY[PropertyKind.NON_RESIDENTIAL]], n_h),
+        Reason.D3_COMPANY: _mark(ph[co], n_h),
     }
     known = h["prop_known"] == 1
     prop_fail = np.zeros(n_h, dtype=bool)
     for mask in fails.values():
-        prop_fail |= mask & known
+        prop_fail |= mask
+    prop_fail &= known
     prop_ok = known & ~prop_fail
     hukou_ok = h["hukou"] == 1
 
-    # Tekun T1-T3, care level and amount (members not currently in tekun)
+    # Tekun T1-T3, care level and amount, on the few candidates only; members already in tekun keep it
+    # (minors to 18, and beyond while in school) or it ends (T_ENDS)
     means = below & hukou_ok & prop_ok
-    severe = np.zeros(len(mh), dtype=bool)
-    for cat, grade in SEVERE:
-        severe |= (m["dcat"] == int(cat)) & (m["dgrade"] == grade)
-    ground = counted & ((age >= 60) | (age < 16) | severe) & means[mh]
+    severe = _SEVERE_CODES[m["dcat"].astype(np.int16) * 8 + m["dgrade"]]
+    tekun_in = counted & (m["tekun_in"] == 1)
+    t1 = (age >= 60) | (age < 16) | severe | (tekun_in & ((age < 18) | (m["school_counted"] == 1)))
+    ends = tekun_in & ~(t1 & means[mh])
+    flag(_mark(mh[ends], n_h), Reason.T_ENDS)
+    cand = np.flatnonzero(counted & t1 & means[mh])
     sup = cols.sup
     unable = (
         (sup["tekun"] == 1)
@@ -377,64 +643,107 @@ def assess_batch(
         | ((sup["age"] >= 70) & (sup["low_income"] == 1))
         | (sup["severe"] == 1)
     )
-    has_able = _any(sup["member"], ~unable, len(mh))
-    missing = ground & ((m["sup_known"] == 0) | (m["failed"] < 0))
-    tekun = ground & ~missing & ~has_able
-    level = np.where(m["failed"] >= 4, 2, np.where(m["failed"] >= 1, 1, 0))
-    care = np.zeros(len(mh), dtype=np.int64)
-    for mode_i, mode in enumerate(("home", "institution")):
-        for level_i, lvl in enumerate(("self", "partial", "full")):
-            pick = (m["institution"] == mode_i) & (level == level_i)
-            care = np.where(pick, P[f"care_{mode}_{lvl}"][county[mh]], care)
-    tekun_amount = np.where(tekun, P["basic"][county[mh]] + care, 0)
-    in_tekun = _isum(mh, tekun.astype(np.int64), n_h)
-    tekun_total = _isum(mh, tekun_amount, n_h)
-    flag(_any(mh, missing, n_h), Reason.T_DATA_MISSING)
-    flag(in_tekun > 0, Reason.T_ELIGIBLE)
+    has_able = _mark(sup["member"][~unable], n_m)
+    failed = m["failed"][cand]
+    missing_c = (m["sup_known"][cand] == 0) | (failed < 0)
+    tekun_c = ~missing_c & ~has_able[cand]
+    level = np.where(failed >= 4, 2, np.where(failed >= 1, 1, 0))
+    ch = mh[cand]
+    cc = county[ch]
+    amount_c = np.where(
+        tekun_c, P["basic"][cc] + cp.care[cc, m["institution"][cand].astype(np.int64) * 3 + level], 0
+    )
+    tekun = np.zeros(n_m, dtype=bool)
+    tekun[cand[tekun_c]] = True
+    any_tekun = _mark(ch[tekun_c], n_h)
+    in_tekun = np.bincount(mh[tekun | (tekun_in & ~ends)], minlength=n_h).astype(np.int64, copy=False)
+    tekun_total = np.zeros(n_h, dtype=np.int64)
+    np.add.at(tekun_total, ch, amount_c)
+    tekun_missing = _mark(ch[missing_c], n_h)
+    flag(tekun_missing, Reason.T_DATA_MISSING)
+    newly = _mark(mh[tekun & ~tekun_in], n_h)
+    flag(newly, Reason.T_ELIGIBLE)
+    flag(any_tekun & ~newly, Reason.COVERED_TEKUN)
 
-    # Benefit for the covered units (gap or tiers)
-    units = np.maximum(persons - in_tekun, 0)
+    # P6: counted, labor-capable members of a card household sanctioned this month withhold their share
+    card = h["card"] == 1
+    age_ok = (age >= 16) & (age < 60)
+    capable = counted & age_ok & (m["labor"] == 0) & (m["school"] == 0)
+    sanctioned = _sanctioned(cols.off, P["threshold"][county[mh]], on.year * 12 + on.month - 1, n_m)
+    sanctioned &= capable & (m["employed"] == 0) & ~tekun & card[mh] & (P["sanction_on"][county[mh]] == 1)
+    withheld = np.bincount(mh[sanctioned], minlength=n_h).astype(np.int64, copy=False)
+
+    # Benefit for the covered units (gap or tiers); units are scaled by R, the denominator of the P6 reduction
+    R = pv["red_den"]
+    units = (persons - in_tekun) * R - withheld * pv["red_num"]  # x R
     nz = np.maximum(persons, 1)
-    gap_num = (std * persons * D - net) * units
-    gap_den = 12 * nz * D
+    gap_num = (std_total - net) * units
+    gap_den = 12 * nz * D * R
     gap = (2 * gap_num + gap_den) // (2 * gap_den)
-    tier_pp = np.zeros(n_h, dtype=np.int64)
-    tier_set = np.zeros(n_h, dtype=bool)
-    for c, tiers in enumerate(cp.tiers):
-        for share, amount in reversed(tiers):
-            hit = (county == c) & (net * share.denominator < share.numerator * std * persons * D)
-            tier_pp = np.where(hit, amount, tier_pp)
-            tier_set |= hit
     use_tiers = pv["tiers"] == 1
-    amount = np.where(use_tiers, tier_pp * units, gap)
+    tier_pp = np.zeros(n_h, dtype=np.int64)
+    tier_counties = [c for c, tiers in enumerate(cp.tiers) if tiers and P["tiers"][c] == 1]
+    if tier_counties:
+        rows = np.flatnonzero(np.isin(county, tier_counties))
+        for c in tier_counties:
+            in_c = rows[county[rows] == c]
+            for share, amount_ in reversed(cp.tiers[c]):
+                hit = in_c[net[in_c] * share.denominator < share.numerator * std_total[in_c]]
+                tier_pp[hit] = amount_
+    amount = np.where(use_tiers, (2 * tier_pp * units + R) // (2 * R), gap)
     after_low = np.where(
         use_tiers, net + tier_pp * 12 * persons * D < pv["exit_line"] * persons * D, std < pv["exit_line"]
     )
-    method_bit = np.where(use_tiers, BIT[Reason.BENEFIT_TIERS], BIT[Reason.BENEFIT_GAP])
 
     # Outcomes: households already in dibao (P2 when below the standard, P3 gradual exit when not) and new ones
     enrolled = h["dibao"] == 1
+    exit_on = pv["exit_on"] == 1
     months = np.where(h["exit_months"] > 0, h["exit_months"], pv["exit_default"])
-    bad_months = (
-        enrolled & ~below & (pv["exit_on"] == 1) & ((months < pv["exit_min"]) | (months > pv["exit_max"]))
-    )
+    bad_months = enrolled & ~below & exit_on & ((months < pv["exit_min"]) | (months > pv["exit_max"]))
     this_month = on.year * 12 + on.month - 1
     elapsed = np.where(h["above"] >= 0, this_month - h["above"], 0)  # months since the first month above
-    exiting = enrolled & ~below & (pv["exit_on"] == 1) & (elapsed < months)
+    exiting = enrolled & ~below & exit_on & (elapsed < months)
     exited = enrolled & ~below & ~exiting
-    card = h["card"] == 1
     failures = (h["hukou"] == 2) | ((persons > 0) & ~below) | prop_fail
     unknown = (persons == 0) | (h["hukou"] == 0) | ~known
-    eligible = ~enrolled & ~failures & ~unknown & (units > 0)
+    all_in_tekun = ~enrolled & (h["tekun_enrolled"] == 1) & (in_tekun == persons) & (persons > 0)
+    flag(all_in_tekun, Reason.COVERED_TEKUN)
+    new = ~enrolled & ~all_in_tekun
+    eligible = new & ~failures & ~unknown & (units > 0)
+
+    # P4: priority-group members of a card household not covered as a whole: the prompt, or on application
+    # single-person cover on their own income
+    not_whole = new & ~eligible & card & hukou_ok
+    j = np.flatnonzero(counted & not_whole[mh] & (m["dependent"] == 1) & ~tekun & ~tekun_in)
+    d, dc = m["dgrade"][j], m["dcat"][j]
+    priority = (
+        ((d >= 1) & (d <= 2))
+        | (((dc == 5) | (dc == 6)) & ((d == 3) | (d == 4)))
+        | ((m["assist"][j] == 1) & (m["labor"][j] != 0))
+    )
+    j = j[priority]
+    applies = m["applies"][j] == 1
+    flag(_mark(mh[j[~applies]], n_h), Reason.P4_CAN_APPLY)
+    single_amount, single_ok = _single_person(cols, cp, j[applies], std, countable, county)
+    single_members = j[applies][single_ok]
+    flag(_mark(mh[j[applies][~single_ok]], n_h), Reason.P4_NOT_ELIGIBLE)
+    single = np.zeros(n_h, dtype=np.int64)
+    np.add.at(single, mh[single_members], single_amount[single_ok])
+    has_single = _mark(mh[single_members], n_h)
+    flag(has_single, Reason.P4_SINGLE_PERSON)
+    single_member = _mark(single_members, n_m)
+
     outcome = np.full(n_h, OUTCOMES.index(Outcome.NOT_ELIGIBLE), dtype=np.int8)
-    outcome[~enrolled & ~eligible & (in_tekun > 0)] = OUTCOMES.index(Outcome.MEMBERS_ELIGIBLE)
-    needs = ~enrolled & ~eligible & (in_tekun == 0) & ~failures & (unknown | _any(mh, missing, n_h))
+    members_covered = any_tekun | has_single
+    outcome[new & ~eligible & members_covered] = OUTCOMES.index(Outcome.MEMBERS_ELIGIBLE)
+    needs = new & ~eligible & ~members_covered & ~failures & (unknown | tekun_missing)
     outcome[needs] = OUTCOMES.index(Outcome.NEEDS_DATA)
     outcome[eligible] = OUTCOMES.index(Outcome.ELIGIBLE_DIBAO)
-    outcome[enrolled & ~exited] = OUTCOMES.index(Outcome.ALREADY_COVERED)
+    outcome[(enrolled & ~exited) | all_in_tekun] = OUTCOMES.index(Outcome.ALREADY_COVERED)
     paying = eligible | (enrolled & below)
     benefit = np.where(paying, amount, np.where(exiting, h["current"], 0))
-    reasons |= np.where(paying, method_bit, 0)
+    flag(paying & use_tiers, Reason.BENEFIT_TIERS)
+    flag(paying & ~use_tiers, Reason.BENEFIT_GAP)
     flag(exiting, Reason.P3_GRADUAL_EXIT)
     flag(exited, Reason.P3_EXIT_ENDED)
     flag(eligible & card & (pv["exit_check"] == 1) & after_low, Reason.BELOW_EXIT_LINE)
@@ -443,8 +752,7 @@ def assess_batch(
         enrolled & below & card & (h["exited"] == 1) & (net > pv["exit_line"] * persons * D),
         Reason.P2_KEEP_DIBAO,
     )
-    new = ~enrolled
-    flag(new & (h["hukou"] == 1), Reason.D1_HUKOU_OK)
+    flag(new & hukou_ok, Reason.D1_HUKOU_OK)
     flag(new & (h["hukou"] == 2), Reason.D1_HUKOU_OUTSIDE)
     flag(new & (h["hukou"] == 0), Reason.D1_HUKOU_MISSING)
     flag(new & (persons > 0) & below, Reason.D2_INCOME_BELOW)
@@ -455,46 +763,101 @@ def assess_batch(
     for reason, mask in fails.items():
         flag(new & known & mask, reason)
 
-    # P4 prompt, P1, P5, M1, M3
-    d = m["dgrade"]
-    priority = (
-        ((d >= 1) & (d <= 2))
-        | (np.isin(m["dcat"], [5, 6]) & np.isin(d, [3, 4]))
-        | ((m["assist"] == 1) & (m["labor"] != 0))
-    )
-    not_whole = new & ~eligible & card & hukou_ok
-    can_apply = counted & ~tekun & priority & (m["dependent"] == 1) & not_whole[mh]
-    flag(_any(mh, can_apply, n_h), Reason.P4_CAN_APPLY)
+    # P1, P5, P6 (a sanction only bites on a paid household), M1, M2, M3
     covered = (eligible & (benefit > 0)) | (enrolled & ~exited)
-    lost = counted & (m["labor"] != 0) & ~tekun & ~covered[mh]
-    flag(card & _any(mh, lost, n_h), Reason.P1_UNCOVERED)
-    capable = counted & (age >= 16) & (age < 60) & (m["labor"] == 0) & (m["school"] == 0)
-    flag(card & covered & _any(mh, capable & (m["confirmed"] == 0), n_h), Reason.P5_NO_SUPPORT)
-    irregular = (h["irregular"] == 1) & _any(mh, capable, n_h)
+    lost = counted & (m["labor"] != 0) & ~tekun & ~single_member & ~(m["tekun_in"] == 1)
+    flag(card & _mark(mh[lost], n_h) & ~covered, Reason.P1_UNCOVERED)
+    flag(card & covered & _mark(mh[capable & (m["confirmed"] == 0)], n_h), Reason.P5_NO_SUPPORT)
+    flag(covered & (withheld > 0), Reason.P6_SANCTION)
+    irregular = (h["irregular"] == 1) & _mark(mh[capable], n_h)
     review = np.where(covered, np.where(irregular, pv["review_irregular"], pv["review_stable"]), -1)
+    hard = h["hardship"]
+    has_hardship = (hard > 0) & (pv["temp_on"] == 1)
+    num = np.where(hard == 3, pv["t_max_num"], np.where(hard == 2, pv["t_severe_num"], pv["t_general_num"]))
+    den = np.where(hard == 3, pv["t_max_den"], np.where(hard == 2, pv["t_severe_den"], pv["t_general_den"]))
+    over = num * pv["t_max_den"] > pv["t_max_num"] * den
+    num, den = np.where(over, pv["t_max_num"], num), np.where(over, pv["t_max_den"], den)
+    temporary = np.where(has_hardship, (2 * num * std + 12 * den) // (24 * den), 0)
+    flag(has_hardship, Reason.M2_TEMPORARY)
     edge = (
         (pv["edge_on"] == 1)
         & (persons > 0)
-        & (std * persons * D <= net)
-        & (net * pv["edge_den"] <= pv["edge_num"] * std * persons * D)
+        & (std_total <= net)
+        & (net * pv["edge_den"] <= pv["edge_num"] * std_total)
     )
     flag(edge, Reason.M3_EDGE)
 
     # Households the per-household path assesses (timelines, per-person recomputation)
-    fallback = (h["special"] == 1) | (h["tekun_enrolled"] == 1) | bad_months
-    fallback |= _any(mh, (m["offers"] == 1) | (m["applies"] == 1), n_h)
+    fallback = bad_months
     result = BatchResult(
-        outcome, benefit, tekun_total, np.zeros(n_h, dtype=np.int64), edge, review, reasons, fallback, {}
+        outcome, benefit, tekun_total, single, temporary, edge, review, reasons, fallback, {}
     )
     if run_fallback:
         _fill_fallback(result, households, on, table)
     return result
 
 
-def _fill_fallback(result: BatchResult, households: list[Household], on: date, table: ParameterTable) -> None:
+CHUNK = 100_000  # households per slice of a large batch (temporaries stay under 100 MB)
+
+
+class _Shifted(Mapping[int, Household]):
+    """Rows of a slice -> the records of the whole input."""
+
+    def __init__(self, households: Households, start: int) -> None:
+        self._households, self._start = households, start
+
+    def __getitem__(self, row: int) -> Household:
+        return self._households[row + self._start]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _slice(cols: Columns, start: int, stop: int) -> Columns:
+    """Households [start, stop) with their rows; row references rebased to the slice."""
+    part = Columns(cols.households, cols.counties, cols.kinds)
+    part.h = {k: v[start:stop] for k, v in cols.h.items()}
+    m_lo, m_hi = np.searchsorted(cols.m["hh"], [start, stop])
+    part.m = {k: v[m_lo:m_hi] for k, v in cols.m.items()}
+    part.m["hh"] = part.m["hh"] - start
+    for name in ("inc", "ded", "prop"):
+        table = getattr(cols, name)
+        lo, hi = np.searchsorted(table["hh"], [start, stop])
+        rows = {k: v[lo:hi] for k, v in table.items()}
+        rows["hh"] = rows["hh"] - start
+        if "member" in rows:
+            rows["member"] = np.where(rows["member"] >= 0, rows["member"] - m_lo, rows["member"])
+        setattr(part, name, rows)
+    for name in ("sup", "off"):
+        table = getattr(cols, name)
+        lo, hi = np.searchsorted(table["member"], [m_lo, m_hi])
+        rows = {k: v[lo:hi] for k, v in table.items()}
+        rows["member"] = rows["member"] - m_lo
+        setattr(part, name, rows)
+    return part
+
+
+_ARRAYS = ("outcome", "benefit", "tekun", "single", "temporary", "edge", "review", "reasons", "fallback")
+
+
+def _empty(like: BatchResult, n: int) -> BatchResult:
+    arrays = {name: np.zeros(n, dtype=getattr(like, name).dtype) for name in _ARRAYS}
+    return BatchResult(**arrays, assessments={})
+
+
+def _fill_fallback(result: BatchResult, households: Households, on: date, table: ParameterTable) -> None:
     sets: dict[str, ParameterSet] = {}
     for i in np.flatnonzero(result.fallback):
-        hx = households[int(i)]
+        try:
+            hx = households[int(i)]
+        except (KeyError, IndexError):
+            raise ValueError(
+                f"row {int(i)} needs the per-household path but its full record is missing from the input "
+                "(write the Parquet input with doudi.rules.columnar.write_parquet, which keeps these records)"
+            ) from None
         county = hx.region[:6]
         if county not in sets:
             sets[county] = table.at(on, county)
@@ -502,6 +865,7 @@ def _fill_fallback(result: BatchResult, households: list[Household], on: date, t
         result.assessments[int(i)] = a
         result.outcome[i] = OUTCOMES.index(a.outcome)
         result.benefit[i], result.tekun[i], result.single[i] = a.benefit, a.tekun_total, a.single_person_total
+        result.temporary[i] = a.temporary.amount if a.temporary else 0
         result.edge[i] = a.edge
         result.review[i] = -1 if a.review_months is None else a.review_months
         result.reasons[i] = sum(int(BIT[r]) for r in a.reasons)

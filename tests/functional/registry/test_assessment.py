@@ -142,3 +142,72 @@ def test_a_member_without_a_birth_date_makes_the_household_need_data_not_an_erro
     stored = AssessmentResult.objects.get(household=h)
     assert (stored.outcome, stored.reasons) == ("needs_data", ["member_data_missing"])
     assert "出生日期" in json.dumps(stored.result, ensure_ascii=False)
+
+
+def _varied_registry() -> None:
+    """Households that reach every branch the registry can feed: dibao, tekun, gradual exit, deductions,
+    property, support measures, person and household income, an incomplete member, a household without a
+    poverty registration."""
+    from doudi.registry.models import DeductionItem, PropertyItem, SupportMeasure
+    from tests.factories import create_tekun_enrolment
+
+    eligible = _card_household()
+    create_income(eligible, kind="agriculture", amount_fen=240_000)
+    worker = create_member(eligible, "之子", birth_date=date(1995, 5, 1), sex="M")
+    create_income(kind="wage", amount_fen=300_000, person=worker)
+    SupportMeasure.objects.create(person=worker, household=eligible, kind="employment")
+    DeductionItem.objects.create(
+        household=eligible, kind="illness", amount_fen=500_000, reimbursed_fen=200_000
+    )
+    PropertyItem.objects.create(household=eligible, kind="house")
+    covered = _card_household()
+    create_dibao_enrolment(covered, monthly_amount_fen=39_750)
+    exiting = _card_household()
+    create_income(exiting, kind="wage", amount_fen=2_000_000)
+    create_dibao_enrolment(exiting, status="gradual_exit", gradual_exit_end=date(2022, 6, 30))
+    elder = _card_household()
+    old = create_member(elder, "之父", birth_date=date(1940, 2, 1), labor_capacity="none")
+    create_tekun_enrolment(old, start_date=date(2020, 1, 1))
+    PropertyItem.objects.create(
+        person=old, kind="vehicle", value_fen=9_000_000, purchase_date=date(2021, 9, 1)
+    )
+    rich = _card_household()
+    create_income(rich, kind="wage", amount_fen=2_000_000)
+    incomplete = _card_household()
+    create_member(incomplete, "之女", birth_date=None, sex="F", id_number=None)
+    create_household(hukou_county_code=COUNTY)  # no poverty registration
+
+
+@pytest.mark.django_db
+def test_columnar_read_gives_the_prefetch_path_results() -> None:
+    from doudi.registry.assessment import assessments, read_households
+
+    _varied_registry()
+    before = {h.pk: a for h, a in assessments(ON, COUNTY)}
+    rows = list(read_households(COUNTY))
+    assert [h.pk for h in rows] == sorted(before)
+    results, errors, _version = assess_registry(ON, COUNTY)
+    assert errors == []
+    expected = [a.as_json(explanation=True) for a in before.values() if not isinstance(a, str)]
+    assert [a.as_json(explanation=True) for a in results] == expected
+    outcomes = {a.outcome.value for a in results}
+    assert {"eligible_dibao", "already_covered", "not_eligible", "needs_data"} <= outcomes
+
+
+@pytest.mark.django_db
+def test_registry_batch_agrees_with_the_per_household_path() -> None:
+    from doudi.registry.assessment import assess_registry_batch
+    from doudi.rules.batch import OUTCOMES
+
+    _varied_registry()
+    results, _errors, version = assess_registry(ON, COUNTY)
+    batch = assess_registry_batch(ON, COUNTY)
+    assert batch.version == version and batch.errors == []
+    by_id = {a.household_id: a for a in results}
+    assert len(batch.needs_data) == 1 and len(batch.pks) == len(results) - 1
+    for i, household_id in enumerate(batch.household_ids):
+        a = by_id[household_id]
+        got = (OUTCOMES[batch.result.outcome[i]], int(batch.result.benefit[i]), int(batch.result.tekun[i]))
+        assert got == (a.outcome, a.benefit, a.tekun_total), household_id
+        assert batch.result.reason_set(i) == set(a.reasons), household_id
+    assert not batch.result.fallback.any()
