@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "roster",
         "签章名册: 签发、校验、比对 / Signed roster versions: issue, verify, diff",
     ),
+    "report": (
+        "doudi.rosterbook.report_commands",
+        "report",
+        "月度分析报告(一月一分析) / Monthly reports with charts, signed",
+    ),
     "watch": (
         "doudi.watch.commands",
         "watch",

@@ -19,6 +19,7 @@ from doudi.signing.canonical import ColumnType, Section, Value, canonical_rows
 from doudi.signing.signed import SignedRoster
 
 from .labels import META_LABELS, SIGNATURE_SHEET, footer_text, signature_b64, version_line
+from .monthly import add_xlsx_charts
 
 HEADER_ROW = 2  # title, version line, then headers
 FIRST_DATA_ROW = HEADER_ROW + 1
@@ -97,6 +98,8 @@ def _write_section(book: Workbook, formats: dict[str, object], signed: SignedRos
         for col, (column, value) in enumerate(zip(section.columns, row, strict=True)):
             _write_cell(sheet, FIRST_DATA_ROW + r, col, column.type, value, formats[column.type])
     _signature_block(sheet, FIRST_DATA_ROW + len(rows) + 1, signed, formats["note"])
+    name = sheet_name(section, index)
+    add_xlsx_charts(book, sheet, name, meta.kind, section, FIRST_DATA_ROW)
 
 
 def _write_signature_sheet(book: Workbook, signed: SignedRoster) -> None:

@@ -56,6 +56,8 @@ def _keyed(section: Section) -> dict[tuple[Value, ...], tuple[Value, ...]]:
 def _label(section: Section, row: tuple[Value, ...]) -> str:
     keys = [c.key for c in section.columns]
     parts = [row[keys.index(k)] for k in ("name", "id_number", "township") if k in keys]
+    if not any(p is not None for p in parts):  # e.g. a report's row: its key columns name it (指标, 资金类别)
+        parts = [row[keys.index(k)] for k in section.row_key if k in keys]
     return " ".join(str(p) for p in parts if p is not None)
 
 

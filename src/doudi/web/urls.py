@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from doudi.web import views
+from doudi.web.views import rosters as roster_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +23,9 @@ urlpatterns = [
     path("imports/<int:pk>/errors.xlsx", views.error_workbook, name="error_workbook"),
     path("imports/jobs/<slug:token>/", views.import_job, name="import_job"),
     path("search/", views.search, name="search"),
+    path("rosters/", roster_views.roster_list, name="rosters"),
+    path("rosters/verify/", roster_views.roster_verify, name="roster_verify"),
+    path("rosters/diff/", roster_views.roster_diff, name="roster_diff"),
+    path("rosters/<int:pk>/", roster_views.roster_version, name="roster_version"),
+    path("rosters/<int:pk>/file/<slug:fmt>/", roster_views.roster_file, name="roster_file"),
 ]

@@ -28,7 +28,7 @@ class KindSpec:
 
 
 _KINDS: dict[str, KindSpec] = {}
-BUILT_IN = ("safety_net", "payment", "notice", "campaign")
+BUILT_IN = ("safety_net", "payment", "notice", "campaign", "monthly")
 
 
 class UnknownKind(LookupError):
