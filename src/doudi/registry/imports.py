@@ -50,6 +50,7 @@ from doudi.registry.models import (
     PovertyRegistration,
     TekunEnrolment,
 )
+from doudi.watch import hooks as watch_hooks
 
 Progress = Callable[[str, int, int | None], None]  # (stage, done, total)
 CHUNK_HOUSEHOLDS = 2000  # households written per chunk (progress is reported per chunk)
@@ -230,6 +231,7 @@ def _load(
         if progress is not None:
             progress("write", index + 1, len(chunks))
     flagged = _flag_missing(ctx, parsed, region) if previous is not None and region else 0
+    watch_hooks.after_import(batch)  # S5: reassess changed card households, flag the missing
     batch.status = BatchStatus.COMPLETE
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "finished_at"])

@@ -25,7 +25,7 @@ from doudi.rules.reasons import Outcome, Reason
 from doudi.rules.timelines import month_of
 
 from .assess import reassess
-from .models import BenefitChange, ChangeEvent, ChangeKind, Review, VisitResult, WarningVisit
+from .models import BenefitChange, ChangeEvent, ChangeKind, Review, ReviewFlag, VisitResult, WarningVisit
 
 
 class WatchError(Exception):
@@ -61,6 +61,11 @@ def change_benefit(
 ) -> Decision:
     """增发/减发/停发 or 救助渐退 from `effective_month`, as the assessment `a` says. The one write path."""
     month = month_of(effective_month)
+    if _exit_over(
+        enrolment, month
+    ):  # left dibao when the gradual exit ended: coming back is a new application
+        _end_gradual_exit(user, enrolment, cause)
+        return Decision.STOP
     gradual = Reason.P3_GRADUAL_EXIT in a.reasons and enrolment.status != "gradual_exit"
     before = enrolment.monthly_amount_fen
     decision = decide(before, a.benefit, _still_covered(a), gradual)
@@ -223,10 +228,17 @@ def record_change(
     person: m.Person | None = None,
     detail: dict[str, Any] | None = None,
     source: str = "",
+    *,
+    registry_changed: bool = False,
 ) -> ChangeEvent:
     """Record a change (birth, death, move, income, disability, illness, new roster) and reassess the
     household: when the rules' outcome or monthly total changes, the event is marked for action and any
-    settled campaign case of the household is reopened (doudi.casework.actions.reopen_on_change)."""
+    settled campaign case of the household is reopened (doudi.casework.actions.reopen_on_change).
+
+    `registry_changed`: the registry already holds the change (a newer roster changed the card household's
+    members, enrolment or status; doudi.watch.hooks). S5 then reassesses the household in any case: the
+    event is marked for action and settled cases reopen; the "before" figures are the household's latest
+    stored assessment (doudi.registry AssessmentResult), when there is one."""
     _check_scope(user, household)
     if kind not in ChangeKind.values:
         raise WatchError(
@@ -235,14 +247,15 @@ def record_change(
     if kind in (ChangeKind.DEATH, ChangeKind.MOVE) and person is None:
         raise WatchError(_("死亡或迁出须指明是哪一位家庭成员"))
     with transaction.atomic():
-        before = _safe_assess(household, occurred_on)
-        _apply(kind, household, person, occurred_on)
-        after = _safe_assess(household, occurred_on)
-        changed = (before is None) != (after is None) or (
-            before is not None
-            and after is not None
-            and (before.outcome, before.total) != (after.outcome, after.total)
-        )
+        if registry_changed:
+            after = _figures(_safe_assess(household, occurred_on))
+            before = _stored(household) or after
+            changed = True
+        else:
+            before = _figures(_safe_assess(household, occurred_on))
+            _apply(kind, household, person, occurred_on)
+            after = _figures(_safe_assess(household, occurred_on))
+            changed = before != after
         label = ChangeKind(kind).label
         reopened = (
             _reopen(household, f"{label}: {occurred_on.isoformat()}", occurred_on, user) if changed else 0
@@ -254,16 +267,26 @@ def record_change(
             occurred_on=occurred_on,
             detail=detail or {},
             source=source[:200],
-            outcome_before=before.outcome.value if before else "",
-            outcome_after=after.outcome.value if after else "",
-            total_before_fen=before.total if before else 0,
-            total_after_fen=after.total if after else 0,
+            outcome_before=before[0],
+            outcome_after=after[0],
+            total_before_fen=before[1],
+            total_after_fen=after[1],
             needs_action=changed,
             cases_reopened=reopened,
             recorded_by=user if getattr(user, "pk", None) else None,
         )
         record(user, "change_event", event, household.village_code, kind=kind, needs_action=changed)
     return event
+
+
+def _figures(a: Assessment | None) -> tuple[str, int]:
+    """(outcome, monthly total in fen); ("", 0) when the record is incomplete."""
+    return (a.outcome.value, a.total) if a is not None else ("", 0)
+
+
+def _stored(household: m.Household) -> tuple[str, int] | None:
+    last = household.assessments.order_by("-assessed_on", "-created_at", "-pk").first()
+    return (last.outcome, last.total_fen) if last is not None else None
 
 
 def _safe_assess(household: m.Household, on: date) -> Assessment | None:
@@ -281,10 +304,12 @@ __all__ = [
     "ReviewInput",
     "WatchError",
     "change_benefit",
+    "close_gradual_exits",
     "current_dibao",
     "record_change",
     "record_review",
     "record_visit",
+    "resolve_flag",
 ]
 
 
@@ -308,3 +333,69 @@ def record_visit(
         )
         record(user, "warning_visit", visit, household.village_code, result=result, signals=signals)
     return visit
+
+
+def resolve_flag(user: Any, flag: ReviewFlag, on: date, resolution: str) -> ReviewFlag:
+    """Close a review flag (a person missing from a newer roster) with what the caseworker found."""
+    if not in_scope(user, flag.village_code):
+        raise WatchError(_("该待核查事项不在您的管辖范围内"))
+    if not resolution.strip():
+        raise WatchError(_("请写明核查结果, 如: 已死亡, 已迁出, 名册漏报"))
+    if flag.resolved_on is not None:
+        raise WatchError(_("该事项已于 %(d)s 处理") % {"d": flag.resolved_on.isoformat()})
+    with transaction.atomic():
+        flag.resolved_on, flag.resolution = on, resolution.strip()[:200]
+        flag.resolved_by = user if getattr(user, "pk", None) else None
+        flag.save(update_fields=["resolved_on", "resolution", "resolved_by"])
+        record(user, "review_flag_resolved", flag, flag.village_code, resolution=flag.resolution)
+    return flag
+
+
+def _exit_over(e: m.DibaoEnrolment, month: date) -> bool:
+    return e.status == "gradual_exit" and e.gradual_exit_end is not None and e.gradual_exit_end < month
+
+
+def _end_gradual_exit(user: Any, e: m.DibaoEnrolment, cause: str) -> None:
+    """渐退期满: the enrolment ends on the gradual exit's last day, with a dated 停发 from the month after."""
+    end = e.gradual_exit_end
+    assert end is not None
+    month = end + timedelta(days=1)
+    with transaction.atomic():
+        e.status, e.end_date = "ended", end
+        e.save()
+        BenefitChange.objects.create(
+            enrolment=e,
+            effective_month=month,
+            decision=Decision.STOP.value,
+            amount_before_fen=e.monthly_amount_fen,
+            amount_after_fen=0,
+            cause=cause[:200],
+        )
+        record(
+            user,
+            "benefit_change",
+            e,
+            e.household.village_code,
+            decision=Decision.STOP.value,
+            effective_month=month.isoformat(),
+            amount_before_fen=e.monthly_amount_fen,
+            amount_after_fen=0,
+            cause=cause,
+        )
+
+
+def close_gradual_exits(user: Any, on: date, region: str = "") -> list[m.DibaoEnrolment]:
+    """End every dibao enrolment whose gradual exit (P3) was over before `on` (渐退期满, 退出低保)."""
+    from doudi.registry.access import dibao_enrolments_for
+
+    expired = (
+        dibao_enrolments_for(user)
+        .filter(status="gradual_exit", gradual_exit_end__lt=on, household__village_code__startswith=region)
+        .select_related("household")
+        .order_by("pk")
+    )
+    closed = []
+    for e in expired:
+        _end_gradual_exit(user, e, _("救助渐退期满, 退出低保"))
+        closed.append(e)
+    return closed

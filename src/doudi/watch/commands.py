@@ -54,6 +54,13 @@ def reviews_due_cmd(username: str, region: str, on: str | None) -> None:
                 f"  {h.household_no or h.pk} 上次核查 {item.last_review.isoformat()} "
                 f"周期 {item.months} 个月 应于 {item.due:%Y-%m} 核查"
             )
+    from .queries import open_flags
+
+    flags = open_flags(login(username), region)
+    click.echo(f"新版名册中缺失、待核查人员 {len(flags)} 人")
+    for flag in flags:
+        where = flag.household.household_no if flag.household else "-"
+        click.echo(f"  {flag.village_code} {flag.person.name} 户编号 {where} ({flag.batch.file_name})")
 
 
 @watch.command("review", help="登记一次定期核查并按研判结果增发/减发/停发 / Record a review")
@@ -288,3 +295,48 @@ def what_if_cmd(username: str, region: str, on: str | None, standard: str) -> No
         f"退出 {r.lost} 户; 每月资金 {yuan(r.monthly_cost_before)} 元 -> {yuan(r.monthly_cost_after)} 元 "
         f"(增加 {yuan(r.monthly_difference)} 元)"
     )
+
+
+@watch.command(
+    "refusal", help="登记拒绝参加扶贫项目/就业推荐/配合核查的情况(P6) / Record a refusal or acceptance"
+)
+@USER
+@click.option("--person", "id_number", required=True, help="身份证号 / resident ID")
+@click.option(
+    "--response", required=True, help="refused/refused_valid/accepted 无正当理由拒绝/有正当理由/已参加"
+)
+@click.option("--kind", default="project", help="project/employment/verification 扶贫项目/就业推荐/配合核查")
+@click.option("--note", default="", help="情况说明(有正当理由的须写明) / note")
+@ON
+def refusal_cmd(username: str, id_number: str, response: str, kind: str, note: str, on: str | None) -> None:
+    from doudi.registry.access import NotInScope, get_person_by_id_number
+
+    from .actions import WatchError
+    from .sanctions import record_refusal
+
+    user = login(username)
+    try:
+        person = get_person_by_id_number(user, id_number)
+        refusal = record_refusal(user, person, parse_day(on), response, kind, note)
+    except NotInScope:
+        raise click.ClickException(f"没有找到身份证号为 {id_number} 的人员(或不在您的管辖范围内)") from None
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"已登记: {refusal.person.name} {refusal.offered_on} {refusal.get_kind_display()} "
+        f"{refusal.get_response_display()}"
+    )
+
+
+@watch.command("close-exits", help="渐退期满的低保终止(每月初运行) / End dibao whose gradual exit is over")
+@USER
+@REGION
+@ON
+def close_exits_cmd(username: str, region: str, on: str | None) -> None:
+    from .actions import close_gradual_exits
+
+    day = parse_day(on)
+    closed = close_gradual_exits(login(username), day, region)
+    click.echo(f"截至 {day.isoformat()} 渐退期满、终止低保 {len(closed)} 户")
+    for e in closed:
+        click.echo(f"  {e.household.household_no or e.household_id} 渐退期至 {e.end_date}, 自次月起停发")

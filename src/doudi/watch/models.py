@@ -259,3 +259,113 @@ class WarningVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household}:{self.get_result_display()}({self.visited_on})"
+
+
+class FlagKind(models.TextChoices):
+    MISSING_FROM_ROSTER = "missing_from_roster", _("新版名册中缺失")
+
+
+class ReviewFlag(models.Model):
+    """A person the registry holds for a roster and region who is missing from its newer version: to be checked
+    (died, moved, left the roll, or left out by mistake) before anything changes. Never deletes anything; shown
+    in the review worklist until a caseworker resolves it."""
+
+    kind = models.CharField(
+        _("核查事项"), max_length=24, choices=FlagKind.choices, default=FlagKind.MISSING_FROM_ROSTER
+    )
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="watch_flags"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("家庭户"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="watch_flags",
+    )
+    village_code = models.CharField(_("行政村代码"), max_length=12, db_index=True)
+    roster_kind = models.CharField(_("名册类型"), max_length=16)
+    batch = models.ForeignKey(
+        "registry.ImportBatch", verbose_name=_("新版名册批次"), on_delete=models.PROTECT, related_name="+"
+    )
+    previous_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("上一版名册批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+    resolved_on = models.DateField(_("处理日期"), null=True, blank=True)
+    resolution = models.CharField(_("处理结果"), max_length=200, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("待核查事项")
+        verbose_name_plural = _("待核查事项")
+        ordering = ("village_code", "pk")
+        constraints = (
+            models.UniqueConstraint(fields=["kind", "person", "batch"], name="watch_flag_once_per_batch"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.person}:{self.get_kind_display()}"
+
+
+class RefusalKind(models.TextChoices):
+    PROJECT = "project", _("扶贫项目")
+    EMPLOYMENT = "employment", _("就业推荐")
+    VERIFICATION = "verification", _("配合核查")
+
+
+class RefusalResponse(models.TextChoices):
+    REFUSED = "refused", _("无正当理由拒绝")
+    REFUSED_VALID = "refused_valid", _("有正当理由未参加")
+    ACCEPTED = "accepted", _("已参加/已配合")
+
+
+class Refusal(models.Model):
+    """One offer made to a person (a poverty project, a job referral, a verification visit) and the response
+    (P6). Refusals without valid reason in a row reach the rules' threshold and cut the person's own share of
+    the household's dibao from the next month; a valid reason breaks the run, and an acceptance lifts the cut
+    from the next month (doudi.rules.timelines.sanctions)."""
+
+    person = models.ForeignKey(
+        "registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="watch_refusals"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("家庭户"),
+        on_delete=models.PROTECT,
+        related_name="watch_refusals",
+    )
+    kind = models.CharField(_("事项"), max_length=16, choices=RefusalKind.choices)
+    offered_on = models.DateField(_("日期"), db_index=True)
+    response = models.CharField(_("本人表现"), max_length=16, choices=RefusalResponse.choices)
+    note = models.CharField(_("情况说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("拒绝参与记录")
+        verbose_name_plural = _("拒绝参与记录")
+        ordering = ("person", "offered_on", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.person}:{self.get_kind_display()} {self.get_response_display()}({self.offered_on})"

@@ -30,8 +30,9 @@ from doudi.rules.engine import assess
 from doudi.rules.parameters import default_table
 from doudi.rules.timelines import month_of
 
+from . import sanctions
 from .assess import EXIT_MONTHS, parameters_for, reassess
-from .models import BenefitChange, Review, WarningVisit
+from .models import BenefitChange, Review, ReviewFlag, WarningVisit
 
 
 def _last_day(month: date) -> date:
@@ -49,6 +50,7 @@ def covered_households(user: Any, on: date, region: str = "") -> list[m.Househol
         .filter(status__in=["active", "gradual_exit"])
         .exclude(end_date__lt=on)
         .exclude(start_date__gt=on)
+        .exclude(status="gradual_exit", gradual_exit_end__lt=on)  # the gradual exit is over
         .values("household_id")
     )
     tekun_ids = (
@@ -137,8 +139,16 @@ def _dead_before(person: m.Person | None, month: date) -> bool:
     )
 
 
+def _households_with_living_members(user: Any, month: date, region: str) -> set[int]:
+    """Households with a current member who was alive at the start of `month` (one query)."""
+    qs = _region(scoped(user, m.Membership), region, "household__village_code").filter(valid_to__isnull=True)
+    dead = Q(person__alive=False, person__death_date__lt=month)
+    return set(qs.exclude(dead).values_list("household_id", flat=True).distinct())
+
+
 def _dibao_lines(user: Any, month: date, region: str) -> list[PayLine]:
     end = _last_day(month)
+    refusals = sanctions.load(user, region)
     qs = (
         _region(dibao_enrolments_for(user), region, "household__village_code")
         .exclude(end_date__lt=month)
@@ -147,6 +157,7 @@ def _dibao_lines(user: Any, month: date, region: str) -> list[PayLine]:
         .select_related("household", "household__head", "person")
         .prefetch_related("watch_changes", "members__person")
     )
+    living = _households_with_living_members(user, month, region)
     lines = []
     for e in qs:
         if e.gradual_exit_end is not None and e.gradual_exit_end < month:
@@ -154,13 +165,21 @@ def _dibao_lines(user: Any, month: date, region: str) -> list[PayLine]:
         members = [dm.person for dm in e.members.all()] or ([e.person] if e.person else [])
         if members and all(_dead_before(p, month) for p in members):
             continue  # no payment after the month of death
+        if not members and e.household_id not in living:
+            continue  # an enrolment without member rows: nobody of the household is alive any more
         amount = _amount_in(e, month, list(e.watch_changes.all()))
         if amount <= 0:
             continue
         h = e.household
         gradual = e.status == "gradual_exit" and e.gradual_exit_end is not None
         kind = PayKind.GRADUAL_EXIT if gradual else PayKind.DIBAO
-        note = f"渐退期至 {e.gradual_exit_end:%Y-%m}" if gradual else ""
+        notes = [f"渐退期至 {e.gradual_exit_end:%Y-%m}"] if gradual else []
+        for cut in sanctions.cuts_for(e, members, month, amount, refusals):  # P6: the person's own share
+            amount -= cut.amount
+            notes.append(cut.note)
+        if amount <= 0:
+            continue
+        note = "; ".join(notes)
         recipient = e.person if e.single_person and e.person else h.head
         lines.append(
             PayLine(
@@ -342,3 +361,12 @@ def what_if(user: Any, on: date, region: str, rural_standard_yearly_fen: int) ->
         except ValueError:
             continue  # incomplete records are listed by `doudi assess`
     return out
+
+
+# Review flags -----------------------------------------------------------------------------------------
+
+
+def open_flags(user: Any, region: str = "") -> list[ReviewFlag]:
+    """Unresolved review flags (persons missing from a newer roster) within scope, by village."""
+    qs = _region(scoped(user, ReviewFlag), region).filter(resolved_on__isnull=True)
+    return list(qs.select_related("person", "household", "batch").order_by("village_code", "pk"))

@@ -3,6 +3,7 @@ from django.urls import path
 
 from doudi.web import views
 from doudi.web.views import rosters as roster_views
+from doudi.web.views import watch as watch_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,4 +29,9 @@ urlpatterns = [
     path("rosters/diff/", roster_views.roster_diff, name="roster_diff"),
     path("rosters/<int:pk>/", roster_views.roster_version, name="roster_version"),
     path("rosters/<int:pk>/file/<slug:fmt>/", roster_views.roster_file, name="roster_file"),
+    path("watch/", watch_views.watch_reviews, name="watch_reviews"),
+    path("watch/flags/<int:pk>/resolve/", watch_views.watch_flag_resolve, name="watch_flag_resolve"),
+    path("watch/changes/", watch_views.watch_changes, name="watch_changes"),
+    path("watch/warnings/", watch_views.watch_warnings, name="watch_warnings"),
+    path("watch/payroll/", watch_views.watch_payroll, name="watch_payroll"),
 ]

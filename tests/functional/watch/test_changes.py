@@ -97,3 +97,17 @@ def test_no_dibao_is_paid_after_the_month_a_lone_recipient_dies():
     record_change(user, h, "death", date(2021, 3, 20), h.head)
     assert [x.amount for x in payroll(user, date(2021, 3, 1))] == [37_500]  # the month of death is paid
     assert payroll(user, date(2021, 4, 1)) == []
+
+
+def test_an_enrolment_without_member_rows_stops_when_the_whole_household_has_died():
+    from doudi.registry.models import DibaoEnrolment, DibaoMember
+
+    user = create_user("township")
+    h = covered()
+    e = DibaoEnrolment.objects.get(household=h)
+    DibaoMember.objects.filter(enrolment=e).delete()
+    record_change(user, h, "death", date(2021, 3, 5), _spouse(h))
+    assert [x.amount for x in payroll(user, date(2021, 4, 1))] == [37_500]  # the head is alive
+    record_change(user, h, "death", date(2021, 4, 9), h.head)
+    assert [x.amount for x in payroll(user, date(2021, 4, 1))] == [37_500]  # the month of death is paid
+    assert payroll(user, date(2021, 5, 1)) == []

@@ -191,3 +191,34 @@ def test_what_if_a_higher_standard_counts_households_gained_and_the_cost():
     assert "研判 3 户, 新增 1 户, 退出 0 户; 每月资金 500.00 元 -> 833.33 元" in output
     same = _run(*args, "4500").output
     assert "新增 0 户, 退出 0 户; 每月资金 500.00 元 -> 500.00 元 (增加 0.00 元)" in same
+
+
+def test_refusal_cli_records_and_the_payroll_cuts_the_share():
+    from doudi.registry.models import Person
+
+    create_user("village", username="cadre")
+    covered(worker=True)
+    number = Person.objects.get(name="张五").id_number
+    for day in ("2021-01-05", "2021-02-05", "2021-03-05"):
+        result = _run("refusal", "--user", "cadre", "--person", number, "--response", "refused", "--on", day)
+        assert result.exit_code == 0 and "无正当理由拒绝" in result.output
+    bad = _run("refusal", "--user", "cadre", "--person", number, "--response", "refused_valid")
+    assert bad.exit_code != 0 and "写明理由" in bad.output
+    result = _run("payroll", "--user", "cadre", "--month", "2021-04")
+    assert "187.50" in result.output and "P6 张五" in result.output
+
+
+def test_close_exits_cli_ends_the_gradual_exits_that_are_over():
+    from doudi.watch.actions import NewIncome, ReviewInput, record_review
+
+    user = create_user("county_civil", username="county2")
+    h = covered()
+    record_review(
+        user,
+        h,
+        ReviewInput(date(2021, 3, 10), date(2021, 3, 10), income=[NewIncome("agriculture", 1_200_000)]),
+    )
+    assert "终止低保 0 户" in _run("close-exits", "--user", "county2", "--on", "2021-08-31").output
+    result = _run("close-exits", "--user", "county2", "--on", "2021-09-01")
+    assert "终止低保 1 户" in result.output and "渐退期至 2021-08-31" in result.output
+    assert DibaoEnrolment.objects.get(household=h).status == "ended"

@@ -4,7 +4,7 @@ import pytest
 
 from doudi.monitor.payroll import changes
 from doudi.registry.models import AuditEvent, DibaoEnrolment
-from doudi.watch.actions import NewIncome, ReviewInput, WatchError, record_review
+from doudi.watch.actions import NewIncome, ReviewInput, WatchError, close_gradual_exits, record_review
 from doudi.watch.models import BenefitChange
 from doudi.watch.queries import payroll, reviews_due
 from tests.factories import VILLAGE, create_user
@@ -54,8 +54,34 @@ def test_income_above_the_standard_starts_a_gradual_exit_then_stops():
     assert payroll(user, date(2021, 9, 1)) == []  # nothing after the gradual exit
     second = record_review(user, h, ReviewInput(date(2021, 9, 15), date(2021, 10, 1)))
     e.refresh_from_db()
-    assert second.decision == "stop" and e.status == "ended" and e.end_date == date(2021, 9, 30)
+    assert second.decision == "stop" and e.status == "ended" and e.end_date == date(2021, 8, 31)  # exit's end
     assert list(BenefitChange.objects.values_list("decision", flat=True)) == ["gradual_exit", "stop"]
+
+
+def test_a_gradual_exit_that_is_over_ends_and_is_not_resumed_by_a_later_review():
+    user = create_user("county_civil")
+    h = covered()
+    record_review(
+        user,
+        h,
+        ReviewInput(date(2021, 3, 10), date(2021, 3, 10), income=[NewIncome("agriculture", 1_200_000)]),
+    )
+    assert [x.household for x in reviews_due(user, date(2022, 6, 1)).get(h.village_code, [])] == []
+    assert close_gradual_exits(user, date(2021, 8, 31)) == []  # still in its last month
+    (e,) = close_gradual_exits(user, date(2021, 9, 1))
+    assert (e.status, e.end_date) == ("ended", date(2021, 8, 31))
+    stop = BenefitChange.objects.get(decision="stop")
+    assert (stop.effective_month, stop.amount_after_fen, stop.cause) == (
+        date(2021, 9, 1),
+        0,
+        "救助渐退期满, 退出低保",
+    )
+    low = record_review(
+        user, h, ReviewInput(date(2022, 3, 1), date(2022, 3, 1), income=[NewIncome("agriculture", 100_000)])
+    )
+    assert (
+        low.decision == "unchanged" and payroll(user, date(2022, 3, 1)) == []
+    )  # a new application is needed
 
 
 def test_review_is_refused_outside_scope_or_backdated():
