@@ -55,6 +55,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "动态管理: 定期核查、家庭变化、月度发放、预警 / Reviews, changes, payroll, early warning",
     ),
     "db": ("doudi.registry.commands", "db", "数据库管理 / Database: migrate, users, shell"),
+    "feeds": (
+        "doudi.feeds.commands",
+        "feeds",
+        "部门比对数据: 导入、核查 / Departmental feeds: import, check",
+    ),
 }
 
 

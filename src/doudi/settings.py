@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "doudi.casework",
     "doudi.watch",
     "doudi.rosterbook",
+    "doudi.feeds",
     "doudi.web",
 ]
 

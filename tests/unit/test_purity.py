@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-PURE = ["core", "ingest", "linkage", "rules", "campaign", "monitor", "signing", "synth"]
+PURE = ["core", "ingest", "linkage", "rules", "campaign", "monitor", "signing", "synth", "evidence"]
 
 
 @pytest.mark.parametrize("package", PURE)

@@ -101,6 +101,9 @@ def _formats(text: str) -> tuple[str, ...]:
     help="调整差错或覆盖比例, 可重复 / override a rate (docs/synth.md), repeatable",
 )
 @click.option("--quiet", is_flag=True, help="不显示进度条 / no progress bar")
+@click.option(
+    "--feeds", "with_feeds", is_flag=True, help="同时生成部门比对数据及真值 / also write departmental feeds"
+)
 def synth(
     persons: int,
     seed: int,
@@ -110,6 +113,7 @@ def synth(
     formats: str,
     rates: tuple[str, ...],
     quiet: bool,
+    with_feeds: bool,
 ) -> None:
     """生成模拟县名册(建档立卡、低保、特困)及真值文件。
 
@@ -129,6 +133,10 @@ def synth(
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     _report(console, summary, time.monotonic() - started)
+    if with_feeds:
+        from doudi.synth.feeds import run_feeds
+
+        run_feeds(config.out_dir, config.formats, seed, province, console.print)
 
 
 def _run(config: SynthConfig, console: Console, show: bool) -> Summary:

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from doudi.web import views
+from doudi.web.views import evidence
 from doudi.web.views import rosters as roster_views
 from doudi.web.views import watch as watch_views
 
@@ -34,4 +35,7 @@ urlpatterns = [
     path("watch/changes/", watch_views.watch_changes, name="watch_changes"),
     path("watch/warnings/", watch_views.watch_warnings, name="watch_warnings"),
     path("watch/payroll/", watch_views.watch_payroll, name="watch_payroll"),
+    path("evidence/households/<int:pk>/", evidence.household_verification, name="evidence_household"),
+    path("evidence/priority/", evidence.priority, name="evidence_priority"),
+    path("evidence/integrity/", evidence.integrity, name="evidence_integrity"),
 ]
