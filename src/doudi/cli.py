@@ -60,6 +60,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "feeds",
         "部门比对数据: 导入、核查 / Departmental feeds: import, check",
     ),
+    "audit": (
+        "doudi.registry.audit_command",
+        "audit",
+        "审计日志: 校验哈希链 / Audit log: verify the hash chain",
+    ),
 }
 
 

@@ -34,11 +34,11 @@ def _get(summary: str, schema: str, params: list[dict[str, Any]] | None = None) 
     }
 
 
-def _post(summary: str, body: str, schema: str, status: str = "200") -> dict[str, Any]:
+def _post(summary: str, body: str, schema: str, status: str = "200", path: bool = True) -> dict[str, Any]:
     return {
         "post": {
             "summary": summary,
-            "parameters": [PK],
+            "parameters": [PK] if path else [],
             "requestBody": {"required": True, "content": {JSON: {"schema": _ref(body)}}},
             "responses": {status: _ok(schema), **ERRORS},
         }
@@ -79,6 +79,7 @@ CASE = {
     "safety_net": BOOL,
     "assessment_outcome": TEXT,
     "assessment_reasons": {"type": "array", "items": TEXT},
+    "coverage_class": {"type": "string", "description": "名册比对结果(如 covered_dibao), 未比对为空"},
     "decision": TEXT,
     "program": {"type": "string", "enum": ["", *[p.value for p in Program]]},
     "benefit_fen": NULL_INT,
@@ -139,6 +140,12 @@ def _schemas() -> dict[str, Any]:
         "CaseDetail": _object(
             {
                 **CASE,
+                "match_run": {**NULL_INT, "description": "名册比对运行编号"},
+                "coverage": {
+                    "type": "object",
+                    "description": "名册比对依据: 哪个名册覆盖该户(rolls)、已纳入与未纳入成员、重点对象、冲突、"
+                    "每条匹配记录的比对方式、概率和各项比对结果(links)",
+                },
                 "allowed_transitions": {"type": "array", "items": _object({"name": TEXT, "text": TEXT})},
                 "events": {"type": "array", "items": _object(EVENT)},
             }
@@ -166,6 +173,41 @@ def _schemas() -> dict[str, Any]:
             ["held_on", "attendees", "case_ids"],
         ),
         "Meeting": _object({"id": INT, "held_on": DATE, "cases": INT}),
+        "CampaignRequest": _object(
+            {
+                "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                "county_code": {"type": "string", "pattern": "^[0-9]{6}$", "description": "县级区划代码"},
+                "deadlines": {
+                    "type": "object",
+                    "properties": {s.value: DATE for s in Step},
+                    "additionalProperties": False,
+                    "description": "修改的步骤时限, 其余取行动方案默认值",
+                },
+            },
+            ["year", "county_code"],
+        ),
+        "OpenCasesRequest": _object(
+            {
+                "on": DATE,
+                "assessments": {
+                    "type": "array",
+                    "items": {"type": "object"},
+                    "description": "研判结果(doudi assess --out 每行的格式)",
+                },
+                "assess": {"type": "boolean", "description": "立即用政策规则研判本县家庭"},
+                "match": {"type": "boolean", "description": "采用最近一次名册比对结果, 默认 true"},
+            },
+            [],
+        ),
+        "OpenCasesReport": _object(
+            {
+                "created": INT,
+                "refreshed": INT,
+                "unchanged": INT,
+                "rejected": {"type": "array", "items": TEXT},
+                "notes": {"type": "array", "items": TEXT},
+            }
+        ),
         "Overdue": _object({"on": DATE, "cases": INT, "groups": {"type": "array", "items": _object(GROUP)}}),
         "ReasonList": _object({"results": {"type": "array", "items": _object({"code": TEXT, "text": TEXT})}}),
     }
@@ -192,13 +234,19 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api"}],
         "security": [{"session": []}, {"bearer": []}],
         "paths": {
-            "/campaigns": _get("管辖范围内的兜底保障行动", "CampaignList"),
+            "/campaigns": {
+                **_get("管辖范围内的兜底保障行动", "CampaignList"),
+                **_post("建立某县某年的兜底保障行动", "CampaignRequest", "Campaign", "201", path=False),
+            },
             "/campaigns/{pk}": _get("行动详情与各状态个案数", "CampaignDetail", [PK]),
             "/campaigns/{pk}/cases": _get("个案列表(分页)", "CasePage", case_filters),
             "/campaigns/{pk}/overdue": _get(
                 "逾期个案: 步骤、乡镇、村、在谁手上",
                 "Overdue",
                 [PK, _query("on", DATE, "截至日期, 默认今天")],
+            ),
+            "/campaigns/{pk}/open-cases": _post(
+                "按兜底保障标识名单、研判结果和名册比对立案(可重复)", "OpenCasesRequest", "OpenCasesReport"
             ),
             "/campaigns/{pk}/committee-meetings": _post(
                 "记录领导小组会议并批量审定", "CommitteeRequest", "Meeting", "201"

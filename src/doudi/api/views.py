@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from doudi.campaign import NOT_ELIGIBLE_REASONS, State, Step
 from doudi.casework import access, actions, queries
+from doudi.casework.models import Case
 from doudi.registry.access import NotInScope
 
 from . import serialize
@@ -114,8 +115,10 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 # Campaigns ---------------------------------------------------------------------------------------------
 
 
-@api("GET")
+@api("GET", "POST")
 def campaigns(request: HttpRequest, user: Any) -> JsonResponse:
+    if request.method == "POST":
+        return _create_campaign(user, _body(request))
     visible = list(access.campaigns_for(user).order_by("-year", "county_code"))
     counts = dict(
         access.cases_for(user)
@@ -125,6 +128,56 @@ def campaigns(request: HttpRequest, user: Any) -> JsonResponse:
         .values_list("campaign", "n")
     )
     return JsonResponse({"results": [serialize.campaign_json(c, counts.get(c.pk, 0)) for c in visible]})
+
+
+def _create_campaign(user: Any, data: dict[str, Any]) -> JsonResponse:
+    year, county = data.get("year"), data.get("county_code")
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= 2100:
+        raise BadRequest("year 应为年度(整数), 如 2020")
+    if not isinstance(county, str) or not county.isdigit() or len(county) != 6:
+        raise BadRequest("county_code 应为 6 位县级区划代码, 如 532923")
+    raw = data.get("deadlines") or {}
+    if not isinstance(raw, dict) or not set(raw) <= set(Step.__members__):
+        raise BadRequest('deadlines 应为 {"S1".. "S5": "YYYY-MM-DD"} 对象')
+    deadlines = {Step(k): _date(v, f"deadlines.{k}") for k, v in raw.items()}
+    made = actions.create_campaign(user, year, county, deadlines)
+    return JsonResponse(serialize.campaign_json(made, 0), status=201)
+
+
+@api("POST")
+def open_cases(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    """S1/S2: open the campaign's cases from the S1 list, assessments (sent, or run now) and the latest match."""
+    from doudi.casework import inputs as sources
+
+    found = access.get_campaign_for_user(user, pk)
+    data = _body(request)
+    on = _date(data["on"], "on") if data.get("on") else _today()
+    results = data.get("assessments", [])
+    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
+        raise BadRequest("assessments 应为研判结果对象的列表(doudi assess --out 每行的格式)")
+    items, notes = list(actions.safety_net_inputs(found)), []
+    try:
+        if results:
+            more, notes = sources.assessment_inputs(found, results)
+            items += more
+        if data.get("assess") is True:
+            ran, errors = sources.run_assessments(found, on)
+            more, extra = sources.assessment_inputs(found, ran)
+            items, notes = items + more, notes + errors + extra
+        if data.get("match", True) is not False:
+            more, extra = sources.match_inputs(found, {i.household_id for i in items})
+            items, notes = items + more, notes + extra
+    except (ValueError, TypeError, KeyError) as exc:
+        raise BadRequest(f"研判结果有误: {exc}") from None
+    report = actions.open_cases(user, found, items, on)
+    body = {
+        "created": report.created,
+        "refreshed": report.refreshed,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "notes": notes,
+    }
+    return JsonResponse(body)
 
 
 @api("GET")
@@ -174,7 +227,15 @@ def campaign_cases(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
     page = _int(request.GET.get("page"), "page", 1, 1, 1_000_000)
     size = _int(request.GET.get("page_size"), "page_size", 50, 1, MAX_PAGE)
     total = cases.count()
-    rows = cases.select_related("household__head").order_by("id")[(page - 1) * size : page * size]
+    # The page's ids first, from the narrow case index (an OFFSET over a join would join every skipped row),
+    # then those rows with their household and head in one query.
+    ids = list(cases.order_by("id").values_list("id", flat=True)[(page - 1) * size : page * size])
+    rows = (
+        Case.objects.filter(pk__in=ids)
+        .select_related("household__head")
+        .only(*serialize.CASE_LIST_FIELDS)
+        .order_by("id")
+    )
     today = _today()
     return JsonResponse(
         {

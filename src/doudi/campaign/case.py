@@ -59,6 +59,7 @@ class CaseSnapshot:
     enrolled: bool = False  # this case created an enrolment that is still running
     reopen_count: int = 0
     meeting: str = ""  # committee meeting that confirmed the case
+    coverage: str = ""  # the cross-match's class of the household (e.g. covered_dibao), '' if not matched
 
 
 @dataclass(frozen=True)

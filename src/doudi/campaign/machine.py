@@ -41,10 +41,16 @@ def _start(case: CaseSnapshot, raw: dict[str, Any], actor_id: str = "") -> Out:
     return replace(case, state=State.ASSESSING), {"note": p.optional_text(raw, "note")}, ()
 
 
+# Cross-match classes saying every member is on a roll (doudi.matching CoverageClass values).
+FULLY_COVERED = frozenset({"covered_dibao", "covered_tekun", "covered_both"})
+
+
 def _route_covered(case: CaseSnapshot, raw: dict[str, Any], actor_id: str = "") -> Out:
     note = p.optional_text(raw, "note")
-    if case.assessment != "already_covered" and not note:
-        raise TransitionError("研判结果不是“已纳入低保或特困供养”, 转日常管理须说明在保情况(字段 note)")
+    if case.assessment != "already_covered" and case.coverage not in FULLY_COVERED and not note:
+        raise TransitionError(
+            "研判结果不是“已纳入低保或特困供养”, 名册比对也未发现全户在保; 转日常管理须说明在保情况(字段 note)"
+        )
     return replace(case, state=State.ROUTINE, note=note or case.note), {"note": note}, ()
 
 

@@ -172,6 +172,9 @@ class CaseInput:
     program: str = ""  # doudi.campaign.Program value suggested by the assessment
     person_id: int | None = None  # the person for single-person dibao or tekun
     safety_net: bool = False
+    match_run_id: int | None = None  # the match run the coverage comes from (doudi.matching)
+    coverage_class: str = ""  # matching.CoverageClass value, '' if not matched
+    coverage: dict[str, Any] = field(default_factory=dict, compare=False)  # which roll, with the evidence
 
 
 @dataclass
@@ -191,7 +194,8 @@ def safety_net_inputs(campaign: Campaign) -> list[CaseInput]:
 
 
 def merge_inputs(inputs: Iterable[CaseInput]) -> dict[int, CaseInput]:
-    """One input per household: the safety-net mark of any, the assessment of the last one that has one."""
+    """One input per household: the safety-net mark of any, the assessment of the last one that has one, the
+    match coverage of the last one that has one."""
     merged: dict[int, CaseInput] = {}
     for item in inputs:
         old = merged.get(item.household_id)
@@ -199,6 +203,7 @@ def merge_inputs(inputs: Iterable[CaseInput]) -> dict[int, CaseInput]:
             merged[item.household_id] = item
             continue
         base = item if item.outcome else old
+        matched = item if item.match_run_id else old
         merged[item.household_id] = CaseInput(
             item.household_id,
             base.outcome,
@@ -207,6 +212,9 @@ def merge_inputs(inputs: Iterable[CaseInput]) -> dict[int, CaseInput]:
             base.program,
             base.person_id,
             old.safety_net or item.safety_net,
+            matched.match_run_id,
+            matched.coverage_class,
+            matched.coverage,
         )
     return merged
 
@@ -218,7 +226,12 @@ INPUT_FIELDS = (
     "program",
     "person_id",
     "safety_net",
+    "match_run_id",
+    "coverage_class",
+    "coverage",
 )
+ASSESSMENT_FIELDS = INPUT_FIELDS[:5]
+MATCH_FIELDS = INPUT_FIELDS[6:]
 
 
 def _input_values(item: CaseInput) -> dict[str, Any]:
@@ -229,7 +242,17 @@ def _input_values(item: CaseInput) -> dict[str, Any]:
         "program": item.program,
         "person_id": item.person_id,
         "safety_net": item.safety_net,
+        "match_run_id": item.match_run_id,
+        "coverage_class": item.coverage_class,
+        "coverage": item.coverage,
     }
+
+
+def _event_inputs(item: CaseInput) -> dict[str, Any]:
+    """The inputs as the history records them: the evidence itself stays on the case."""
+    values = _input_values(item)
+    del values["coverage"]
+    return values
 
 
 def _refresh(case: Case, item: CaseInput) -> bool:
@@ -239,7 +262,9 @@ def _refresh(case: Case, item: CaseInput) -> bool:
     values = _input_values(item)
     values["safety_net"] = case.safety_net or item.safety_net
     if not item.outcome:
-        values = {"safety_net": values["safety_net"]}
+        values = {k: v for k, v in values.items() if k not in ASSESSMENT_FIELDS}
+    if not item.match_run_id:
+        values = {k: v for k, v in values.items() if k not in MATCH_FIELDS}
     changed = {k: v for k, v in values.items() if getattr(case, k) != v}
     for name, value in changed.items():
         setattr(case, name, value)
@@ -275,7 +300,7 @@ def open_cases(user: Any, campaign: Campaign, inputs: Iterable[CaseInput], today
                         today,
                         State(case.state),
                         State(case.state),
-                        _input_values(item),
+                        _event_inputs(item),
                     )
                 )
             else:
@@ -286,7 +311,7 @@ def open_cases(user: Any, campaign: Campaign, inputs: Iterable[CaseInput], today
     for case in new_cases:
         events.append(
             _event(
-                case, user, role, "open", today, None, State.RECEIVED, _input_values(item_of(merged, case))
+                case, user, role, "open", today, None, State.RECEIVED, _event_inputs(item_of(merged, case))
             )
         )
     Case.objects.bulk_update(refreshed, [*INPUT_FIELDS, "updated_at"], batch_size=2000)

@@ -13,6 +13,9 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("兜底保障行动")
 
     def ready(self) -> None:
+        from doudi.registry.audit import connect_login_audit
+
         from .access import register
 
         register()
+        connect_login_audit()  # the "logging in is audited"; belongs in registry's AppConfig.ready

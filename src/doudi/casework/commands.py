@@ -84,11 +84,23 @@ def create(year: int, county_code: str, username: str, deadlines: tuple[str, ...
 @click.option(
     "--assess/--no-assess", "run_rules", default=False, help="立即用政策规则研判本县家庭 / assess now"
 )
+@click.option(
+    "--match/--no-match",
+    "use_match",
+    default=True,
+    help="采用最近一次名册比对结果(在保情况及依据、重点对象) / use the latest match run",
+)
 def open_cases_command(
-    year: int, county_code: str, username: str, on: str | None, assessments: Path | None, run_rules: bool
+    year: int,
+    county_code: str,
+    username: str,
+    on: str | None,
+    assessments: Path | None,
+    run_rules: bool,
+    use_match: bool,
 ) -> None:
     from .actions import CaseworkError, open_cases, safety_net_inputs
-    from .inputs import assessment_inputs, read_assessments, run_assessments
+    from .inputs import assessment_inputs, match_inputs, read_assessments, run_assessments
 
     user, day = login(username), parse_day(on)
     camp = _campaign(user, year, county_code)
@@ -100,6 +112,9 @@ def open_cases_command(
         if run_rules:
             results, notes = run_assessments(camp, day)
             found, more = assessment_inputs(camp, results)
+            inputs, notes = inputs + found, notes + more
+        if use_match:
+            found, more = match_inputs(camp, {i.household_id for i in inputs})
             inputs, notes = inputs + found, notes + more
         report = open_cases(user, camp, inputs, day)
     except (CaseworkError, ValueError) as exc:

@@ -1,8 +1,9 @@
-"""Where a campaign's cases come from: the S1 safety-net list and the rules engine's assessments.
+"""Where a campaign's cases come from: the S1 safety-net list, the rules engine's assessments and the cross-match.
 
 Both end up as `actions.CaseInput` records, the one small interface `actions.open_cases` takes. Assessments are
 read in their JSON form (`Assessment.as_json()`, the lines `doudi assess --out x.jsonl` writes), so a file from
-another machine and an in-process run go through the same mapping.
+another machine and an in-process run go through the same mapping. The cross-match is read from the latest match
+run covering the county (`doudi.matching.queries.latest_run_for`, the run the web's coverage counts also use).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from doudi.campaign import Program
+from doudi.matching.queries import household_coverage, latest_run_for
 from doudi.registry.models import Household, HouseholdOrigin, Person
 
 from .actions import CaseInput, safety_net_inputs
@@ -21,6 +23,9 @@ from .models import Campaign
 
 # Outcomes that open a case for a household even without the S1 mark (a 漏保 candidate found by assessment).
 OPENING_OUTCOMES = frozenset({"eligible_dibao", "members_eligible"})
+# Match classes in which §2 priority members on no roll open a case even without the S1 mark (RULES §2: among
+# card households not yet covered, these persons are screened first).
+PRIORITY_CLASSES = frozenset({"not_covered", "partly_covered", "conflict"})
 
 
 def _household_pk(raw_id: str, by_number: dict[str, int]) -> int | None:
@@ -100,3 +105,23 @@ def run_assessments(campaign: Campaign, on: date) -> tuple[list[dict[str, Any]],
 
     results, errors, _version = assess_registry(on, campaign.county_code)
     return [a.as_json(explanation=False) for a in results], errors
+
+
+def match_inputs(campaign: Campaign, also: Iterable[int] = ()) -> tuple[list[CaseInput], list[str]]:
+    """Case inputs from the latest match run covering the county: which roll covers each card household that
+    has an input already (`also`: the S1 list, the assessments), with the evidence; and one input (opening a
+    case) for every card household whose §2 priority members are on no roll."""
+    run = latest_run_for(campaign.county_code)
+    if run is None:
+        return [], [
+            f"还没有覆盖 {campaign.county_code} 的名册比对结果, 个案暂无比对依据; "
+            "请先运行 doudi match(比对建档立卡名册与低保、特困名册)"
+        ]
+    found = household_coverage(run, campaign.county_code)
+    wanted = set(also) | {pk for pk, c in found.items() if c["class"] in PRIORITY_CLASSES and c["priority"]}
+    inputs = [
+        CaseInput(pk, match_run_id=run.pk, coverage_class=c["class"], coverage=c)
+        for pk, c in found.items()
+        if pk in wanted
+    ]
+    return inputs, []

@@ -101,6 +101,17 @@ class Case(RegionCoded):
     safety_net = models.BooleanField(_("扶贫部门兜底保障标识名单"), default=False)  # S1 list
     assessment_outcome = models.CharField(_("研判结论"), max_length=32, blank=True)
     assessment_reasons = models.JSONField(_("研判理由代码"), default=list, blank=True)
+    # The cross-match (doudi.matching): the run the inputs came from, the household's class, and the evidence.
+    match_run = models.ForeignKey(
+        "matching.MatchRun",
+        verbose_name=_("名册比对运行"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    coverage_class = models.CharField(_("名册比对结果"), max_length=16, blank=True)
+    coverage = models.JSONField(_("名册比对依据"), default=dict, blank=True)
     decision = models.CharField(_("认定结论"), max_length=16, choices=DECISION_CHOICES, blank=True)
     program = models.CharField(_("纳入方式"), max_length=16, choices=PROGRAM_CHOICES, blank=True)
     benefit_fen = models.BigIntegerField(_("保障金额(分/月)"), null=True, blank=True)
@@ -152,7 +163,11 @@ class Case(RegionCoded):
         constraints = (
             models.UniqueConstraint(fields=["campaign", "household"], name="casework_case_one_per_household"),
         )
-        indexes = (models.Index(fields=["campaign", "state"], name="casework_case_state"),)
+        indexes = (
+            models.Index(fields=["campaign", "state"], name="casework_case_state"),
+            # A campaign's cases in a scope, counted or paged in id order, from this index alone.
+            models.Index(fields=["campaign", "id", "village_code"], name="casework_case_scope"),
+        )
 
     def __str__(self) -> str:
         return f"{self.household}({State(self.state).text})"

@@ -22,6 +22,7 @@ def snapshot(case: Case) -> CaseSnapshot:
         enrolled=case.enrolled,
         reopen_count=case.reopen_count,
         meeting=str(case.meeting_id or ""),
+        coverage=case.coverage_class,
     )
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, get_resolver
 
 from doudi.api.auth import issue_token
 from doudi.api.openapi import document
 from doudi.casework.models import Case
 from doudi.registry.models import AuditEvent, DibaoEnrolment
+from tests.factories import COUNTY, create_household, create_poverty_registration, create_user
 from tests.functional.casework.helpers import County, marked_household
 
 pytestmark = pytest.mark.django_db
@@ -131,6 +134,20 @@ def test_the_case_list_filters_and_pages_and_detail_lists_allowed_transitions() 
     assert detail["head_id"].count("*") >= 8
 
 
+def test_a_case_list_page_costs_the_same_queries_for_2_or_20_cases() -> None:
+    county = County()
+    county.open(*[marked_household() for _ in range(20)])
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(county.township)}")
+    base = f"/api/campaigns/{county.campaign.pk}/cases"
+    counts = []
+    for size in (2, 20):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(base, {"page_size": size}).json()
+        assert len(body["results"]) == size and body["results"][0]["head_name"]
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1] <= 5  # user, campaign, count, the page's ids, its rows: none per case
+
+
 def test_committee_meeting_over_the_api_confirms_and_enrols() -> None:
     county = County()
     household = marked_household()
@@ -147,3 +164,32 @@ def test_committee_meeting_over_the_api_confirms_and_enrols() -> None:
     assert made.status_code == 201 and made.json()["cases"] == 1
     assert Case.objects.get(pk=case.pk).state == "enrolled"
     assert DibaoEnrolment.objects.get(household=household).monthly_amount_fen == 45_000
+
+
+def test_s1_over_the_api_creates_the_campaign_and_opens_the_cases() -> None:
+    civil = create_user("county_civil", COUNTY)
+    marked, missed = marked_household(), create_household()
+    create_poverty_registration(missed)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(civil)}")
+    made = _post(
+        client, "/api/campaigns", {"year": 2020, "county_code": COUNTY, "deadlines": {"S2": "2020-04-30"}}
+    )
+    assert made.status_code == 201 and made.json()["deadlines"]["S2"] == "2020-04-30"
+    assert _post(client, "/api/campaigns", {"year": 2020, "county_code": COUNTY}).status_code == 409
+    assert _post(client, "/api/campaigns", {"year": "2020", "county_code": COUNTY}).status_code == 400
+    assert _post(client, "/api/campaigns", {"year": 2021, "county_code": "532924"}).status_code == 403
+    url = f"/api/campaigns/{made.json()['id']}/open-cases"
+    results = [{"household_id": missed.household_no, "outcome": "eligible_dibao", "benefit_fen": 21_000}]
+    body = {"assessments": results, "on": "2020-03-16"}
+    report = _post(client, url, body).json()
+    assert (report["created"], report["unchanged"]) == (2, 0) and "doudi match" in report["notes"][0]
+    assert _post(client, url, body).json()["unchanged"] == 2  # idempotent
+    assert Case.objects.get(household=missed).benefit_fen == 21_000 and Case.objects.filter(household=marked)
+    assert _post(client, url, {"assessments": ["x"]}).status_code == 400
+    assert (
+        _post(client, url, {"assessments": [{"household_id": "person-x"}], "match": False}).status_code == 200
+    )
+    township = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(create_user('township'))}")
+    assert _post(township, url, {}).status_code == 403
+    elsewhere = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(create_user('county_civil', '532924'))}")
+    assert _post(elsewhere, url, {}).status_code == 404

@@ -181,6 +181,14 @@ def test_route_covered_needs_the_assessment_or_a_note() -> None:
     )
 
 
+def test_route_covered_may_rest_on_the_cross_match_when_the_whole_household_is_on_a_roll() -> None:
+    assert run(CaseSnapshot(State.ASSESSING, coverage="covered_tekun"), "route_covered", "village").state is (
+        State.ROUTINE
+    )
+    with pytest.raises(TransitionError, match="名册比对也未发现全户在保"):
+        run(CaseSnapshot(State.ASSESSING, coverage="partly_covered"), "route_covered", "village")
+
+
 def test_dispute_after_approval_and_second_approval_not_eligible_ends_the_enrolment() -> None:
     case = run(approved(), "dispute", "county_poverty", note="有群众反映")
     assert case.state is State.DISPUTED and case.disputed

@@ -104,6 +104,10 @@ class AuditEvent(models.Model):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (doudi.registry.audit): position, the previous event's SM3 digest, this event's digest.
+    seq = models.PositiveBigIntegerField(_("链序号"), unique=True, null=True, editable=False)
+    prev_digest = models.CharField(_("前一条摘要"), max_length=64, blank=True, editable=False)
+    digest = models.CharField(_("摘要(SM3)"), max_length=64, blank=True, editable=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

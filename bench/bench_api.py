@@ -1,0 +1,381 @@
+"""Benchmark: the case-list API over a county-sized campaign (issue 6: a page in at most 150 ms at p95, 20 clients).
+
+    .venv/bin/python bench/bench_api.py [--persons 300000] [--clients 20] [--requests 40] [--runs 3] [--db x.sqlite3]
+    DOUDI_DB=postgres .venv/bin/python bench/bench_api.py ...   # a scratch database doudi_bench_api_<pid>
+
+Set-up (not timed): a fresh database (SQLite in a temporary directory, or a PostgreSQL database created for the
+run and dropped after it), migrated; N persons in households of 3 or 4 (heads with valid IDs, memberships) spread
+over the villages of 祥云县; one household in three a card household on the S1 list; a 2020 campaign whose cases
+are opened through `actions.open_cases`, then spread over the states with a few UPDATEs.
+
+Measured, per run: GET /api/campaigns/{id}/cases?page=P&page_size=50 with a bearer token (county user, random
+pages; township user filtered by state), each as --clients concurrent clients with keep-alive connections on
+loopback against `waitress` (the server `doudi serve` runs, 8 threads) in a child process. The anchor, in the same
+run and the same way: /bench/anchor/{id}, a bare Django view that authenticates nobody and returns the same
+count as JSON. Latencies are wall times seen by the clients; p50/p95 over all requests of all runs. CPU is the
+server process's (utime + stime from /proc) per request: the figure that does not depend on the load average.
+Also: the SQL queries one case-list request makes (Django's test client, in this process), to catch N+1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+COUNTY = "532923"
+LIMIT_MS = 150.0
+PAGE = 50
+HERE = Path(__file__).resolve().parent
+
+
+# The server's URLconf: the project's URLs plus the anchor (module __getattr__, so importing this file is cheap).
+def __getattr__(name: str) -> Any:
+    if name != "urlpatterns":
+        raise AttributeError(name)
+    from django.urls import path
+
+    from doudi.urls import urlpatterns as project
+
+    return [path("bench/anchor/<int:pk>", anchor_view), *project]
+
+
+def anchor_view(request: Any, pk: int) -> Any:
+    """The bare floor: one COUNT of the campaign's cases, as JSON, no authentication, no serialisation."""
+    from django.http import JsonResponse
+
+    from doudi.casework.models import Case
+
+    return JsonResponse({"count": Case.objects.filter(campaign_id=pk).count()})
+
+
+# Set-up ------------------------------------------------------------------------------------------------------------
+
+
+def database_env(workdir: Path, keep: Path | None = None) -> dict[str, str]:
+    env = {"DJANGO_SETTINGS_MODULE": "doudi.settings", "DOUDI_VAR": str(workdir)}
+    if os.environ.get("DOUDI_DB", "sqlite") == "sqlite":
+        env["DOUDI_SQLITE_PATH"] = str(keep or workdir / "bench.sqlite3")
+    else:
+        env["DOUDI_PG_NAME"] = f"doudi_bench_api_{os.getpid()}"
+    return env
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    params = {
+        "host": os.environ.get("DOUDI_PG_HOST", "127.0.0.1"),
+        "port": os.environ.get("DOUDI_PG_PORT", "5432"),
+        "user": os.environ.get("DOUDI_PG_USER", "postgres"),
+        "password": os.environ.get("DOUDI_PG_PASSWORD", ""),
+        "dbname": "postgres",
+    }
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def setup_django(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    if "DOUDI_PG_NAME" in env:
+        _pg_admin(f'CREATE DATABASE "{env["DOUDI_PG_NAME"]}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def load_county(persons: int) -> tuple[int, int]:
+    """(households, card households) of a county of `persons` persons."""
+    from doudi.core import ids
+    from doudi.core.divisions import yunnan
+    from doudi.registry.models import Household, Membership, Person, PovertyRegistration
+
+    villages = [v.code for t in yunnan().children(COUNTY) for v in yunnan().children(t.code)]
+    rng = random.Random(6)
+    sizes, left = [], persons
+    while left > 0:
+        sizes.append(min(left, 3 + len(sizes) % 2))
+        left -= sizes[-1]
+    households = [
+        Household(origin="card" if i % 3 == 0 else "civil", household_no=f"B{i:09d}" if i % 3 == 0 else None)
+        for i in range(len(sizes))
+    ]
+    for i, h in enumerate(households):
+        h.set_village(villages[i % len(villages)])
+    Household.objects.bulk_create(households, batch_size=5000)
+    people, links, used = [], [], dict[date, int]()
+    for h, size in zip(households, sizes, strict=True):
+        for k in range(size):
+            born = date(1940 + rng.randrange(70), 1 + rng.randrange(12), 1 + rng.randrange(28))
+            p = Person(name=f"张{len(people) % 9973}", sex="M" if k % 2 == 0 else "F", birth_date=born)
+            used[born] = used.get(born, 0) + 1
+            p.id_number = ids.make(COUNTY, born, used[born])
+            p.set_village(h.village_code)
+            people.append(p)
+            links.append((p, h, "户主" if k == 0 else "配偶" if k == 1 else "之子"))
+    Person.objects.bulk_create(people, batch_size=5000)
+    Membership.objects.bulk_create(
+        [Membership(person=p, household=h, relation=r) for p, h, r in links], batch_size=5000
+    )
+    heads = iter(p for p, _h, r in links if r == "户主")
+    for h in households:
+        h.head = next(heads)
+    Household.objects.bulk_update(households, ["head"], batch_size=5000)
+    card = [h for h in households if h.origin == "card"]
+    PovertyRegistration.objects.bulk_create(
+        [PovertyRegistration(household=h, household_no=h.household_no, safety_net_mark=True) for h in card],
+        batch_size=5000,
+    )
+    return len(households), len(card)
+
+
+def open_campaign() -> tuple[int, int]:
+    """(campaign id, cases), the cases spread over the states as in the middle of S3."""
+    from doudi.casework import actions
+    from doudi.casework.models import Case
+    from doudi.registry.users import create_user
+
+    civil = create_user("bench-civil", "x" * 12, "county_civil", COUNTY)
+    campaign = actions.create_campaign(civil, 2020, COUNTY)
+    actions.open_cases(civil, campaign, actions.safety_net_inputs(campaign), date(2020, 3, 16))
+    cases = Case.objects.filter(campaign=campaign)
+    ids = list(cases.order_by("id").values_list("id", flat=True))
+    for modulo, state, step in (
+        (2, "assessing", "S2"),
+        (3, "proposed_eligible", "S3"),
+        (5, "approved", "S4"),
+    ):
+        chosen = [pk for pk in ids if pk % modulo == 0]
+        for start in range(0, len(chosen), 900):
+            cases.filter(pk__in=chosen[start : start + 900]).update(state=state, due_step=step)
+    return campaign.pk, len(ids)
+
+
+def tokens() -> dict[str, str]:
+    from django.contrib.auth.models import User
+
+    from doudi.api.auth import issue_token
+    from doudi.registry.users import create_user
+
+    def login(name: str, role: str, scope: str) -> Any:
+        found = User.objects.filter(username=name).first()
+        return found or create_user(name, "x" * 12, role, scope)
+
+    return {
+        "county": issue_token(login("bench-county", "county_civil", COUNTY)),
+        "township": issue_token(login("bench-township", "township", "532923101")),
+    }
+
+
+def existing_campaign() -> tuple[int, int, int, int] | None:
+    """(campaign, cases, households, card households) of a database kept by an earlier run (--db)."""
+    from doudi.casework.models import Campaign, Case
+    from doudi.registry.models import Household
+
+    campaign = Campaign.objects.filter(year=2020, county_code=COUNTY).first()
+    if campaign is None:
+        return None
+    cases = Case.objects.filter(campaign=campaign).count()
+    return campaign.pk, cases, Household.objects.count(), Household.objects.filter(origin="card").count()
+
+
+# Measuring ---------------------------------------------------------------------------------------------------------
+
+
+def queries_per_request(path: str, token: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    client.get(path)  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured.captured_queries)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    code = (
+        "import django, waitress; django.setup(); from django.conf import settings; "
+        "settings.ROOT_URLCONF = 'bench_api'; from django.core.wsgi import get_wsgi_application; "
+        f"waitress.serve(get_wsgi_application(), host='127.0.0.1', port={port}, threads=8, ident='bench')"
+    )
+    server_env = {**os.environ, **env}
+    server_env["PYTHONPATH"] = os.pathsep.join([str(HERE), server_env.get("PYTHONPATH", "")])
+    process = subprocess.Popen([sys.executable, "-c", code], env=server_env, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the benchmark server did not start")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def hammer(port: int, paths: list[str], clients: int, headers: dict[str, str]) -> list[float]:
+    """Each client thread takes its share of `paths` over one keep-alive connection; milliseconds per request."""
+    timings: list[float] = []
+    lock, start = threading.Lock(), threading.Barrier(clients)
+    failures: list[str] = []
+
+    def client(mine: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        own: list[float] = []
+        start.wait()
+        for path in mine:
+            began = time.perf_counter()
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            own.append((time.perf_counter() - began) * 1000)
+            if response.status != 200:
+                failures.append(f"{path}: {response.status} {body[:200]!r}")
+        conn.close()
+        with lock:
+            timings.extend(own)
+
+    threads = [threading.Thread(target=client, args=(paths[i::clients],)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise RuntimeError(failures[0])
+    return timings
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def measure(
+    args: argparse.Namespace, port: int, pid: int, campaign: int, cases: int, token: dict[str, str]
+) -> None:
+    rng = random.Random(2020)
+    pages = max(1, cases // PAGE)
+    n = args.requests * args.clients
+    loads = {
+        "anchor": ([f"/bench/anchor/{campaign}"] * n, {}),
+        "cases, county user, random page": (
+            [
+                f"/api/campaigns/{campaign}/cases?page={rng.randrange(1, pages + 1)}&page_size={PAGE}"
+                for _ in range(n)
+            ],
+            {"Authorization": f"Bearer {token['county']}"},
+        ),
+        "cases, township user, state filter": (
+            [f"/api/campaigns/{campaign}/cases?state=assessing&page={1 + i % 5}" for i in range(n)],
+            {"Authorization": f"Bearer {token['township']}"},
+        ),
+    }
+    results: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in loads}
+    for run in range(args.runs):
+        for name, (paths, headers) in loads.items():
+            hammer(port, paths[: args.clients], args.clients, headers)  # warm-up: one request per client
+            before = cpu_seconds(pid)
+            timings = hammer(port, paths, args.clients, headers)
+            cpu_ms = (cpu_seconds(pid) - before) * 1000 / len(paths)
+            results[name][0].extend(timings)
+            results[name][1].append(cpu_ms)
+            print(
+                f"run {run + 1} {name}: p50 {pct(timings, 0.5):.1f} ms, p95 {pct(timings, 0.95):.1f} ms, "
+                f"server CPU {cpu_ms:.1f} ms/request, load {os.getloadavg()[0]:.1f}",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(
+        f"| request ({args.clients} clients, {n} requests x {args.runs} runs) | p50 | p95 | server CPU / request |"
+    )
+    print("|---|---|---|---|")
+    for name, (timings, cpu) in results.items():
+        print(
+            f"| {name} | {pct(timings, 0.5):.1f} ms | {pct(timings, 0.95):.1f} ms | "
+            f"{statistics.median(cpu):.1f} ms |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--persons", type=int, default=300_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=40, help="per client and run")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--db", type=Path, default=None, help="SQLite file to keep and reuse between runs")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as tmp:
+        env = database_env(Path(tmp), args.db)
+        setup_django(env)
+        server = None
+        try:
+            began = time.perf_counter()
+            kept = existing_campaign()
+            if kept is None:
+                households, card = load_county(args.persons)
+                campaign, cases = open_campaign()
+            else:
+                campaign, cases, households, card = kept
+                print(f"reusing {args.db}", flush=True)
+            token = tokens()
+            from django.db import connection
+
+            connection.close()
+            print(
+                f"database {connection.vendor}: {args.persons} persons, {households} households, {card} card "
+                f"households, {cases} cases; set-up {time.perf_counter() - began:.0f} s",
+                flush=True,
+            )
+            for who, path in (
+                ("county", f"/api/campaigns/{campaign}/cases?page=7&page_size={PAGE}"),
+                ("township", f"/api/campaigns/{campaign}/cases?state=assessing"),
+            ):
+                print(f"SQL queries per case-list request ({who}): {queries_per_request(path, token[who])}")
+            connection.close()
+            port = free_port()
+            server = start_server(env, port)
+            print(
+                f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
+                f"load average at start {os.getloadavg()[0]:.1f}"
+            )
+            measure(args, port, server.pid, campaign, cases, token)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait()
+            if "DOUDI_PG_NAME" in env:
+                from django.db import connections
+
+                connections.close_all()
+                _pg_admin(f'DROP DATABASE IF EXISTS "{env["DOUDI_PG_NAME"]}"')
+
+
+if __name__ == "__main__":
+    main()
