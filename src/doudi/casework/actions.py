@@ -421,6 +421,7 @@ def _save(case: Case) -> None:
 
 
 def _take(user: Any, case: Case, name: str, payload: dict[str, Any] | None, today: date, role: str) -> Case:
+    _refuse_related_official(user, case)
     before = State(case.state)
     event = _machine(case, name, role, payload, today, user)
     notes = _perform(case, event, user, today)
@@ -446,6 +447,16 @@ def _take(user: Any, case: Case, name: str, payload: dict[str, Any] | None, toda
         writes=[w.value for w in event.writes],
     )
     return case
+
+
+def _refuse_related_official(user: Any, case: Case) -> None:
+    """Recusal (回避, 民发〔2021〕57号): an official with a filed near relative in the household may not act."""
+    from doudi.feeds.conflicts import ConflictOfInterest, check_may_act
+
+    try:
+        check_may_act(user, case)
+    except ConflictOfInterest as exc:
+        raise CaseworkError(str(exc), "forbidden") from None
 
 
 def take(

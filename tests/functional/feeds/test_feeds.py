@@ -158,6 +158,9 @@ def test_a_filed_near_relative_is_not_flagged_and_the_official_cannot_act(tmp_pa
     with pytest.raises(conflicts.ConflictOfInterest, match="回避"):
         conflicts.check_may_act(official_user, case)
     conflicts.check_may_act(civil, case)
+    with pytest.raises(actions.CaseworkError, match="回避") as refused:
+        actions.take(official_user, case.pk, "verify", {}, ON)
+    assert refused.value.kind == "forbidden"
     assert AuditEvent.objects.filter(action="feeds.relative_filing").exists()
 
 
