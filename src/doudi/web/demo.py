@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from doudi.core.rosters import RosterKind
+from doudi.feeds.demo import run_feeds
 from doudi.registry.models import Household, HouseholdOrigin
 from doudi.registry.users import create_demo_users
 from doudi.synth import SynthConfig, generate
@@ -178,6 +179,8 @@ def run(county: str, persons: int, seed: int, echo: Echo) -> list[Login]:
     open_campaign(county, echo)
     echo("8. 推进部分个案 / move some cases forward")
     advance_cases(county, echo)
+    echo("9. 部门数据核对与核查 / departmental feeds: verify, discover, check")
+    run_feeds(folder, county, seed, echo)
     return logins
 
 
