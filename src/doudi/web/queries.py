@@ -13,6 +13,7 @@ from doudi.campaign import TRANSITIONS, State, Step
 from doudi.casework.access import campaigns_for, cases_for, role_of
 from doudi.casework.models import Campaign, Case
 from doudi.core.divisions import UnknownDivision, yunnan
+from doudi.matching.queries import covered_households, latest_run_for
 from doudi.registry import access
 from doudi.registry.models import HouseholdOrigin
 
@@ -131,20 +132,10 @@ def by_area(cases: QuerySet[Case], region: str, today: date) -> list[AreaRow]:
     return [AreaRow(r[field], place_name(r[field]), r["n"], r["late"], r["done"]) for r in rows]
 
 
-COVERED_CLASSES = ("covered_dibao", "covered_tekun", "covered_both", "partly_covered")
-
-
 def covered_by_latest_match(region: str) -> Any:
     """Household ids the latest match run covering the region found covered by dibao or tekun (or None)."""
-    from doudi.matching.models import HouseholdCoverage, MatchRun
-
-    runs = MatchRun.objects.order_by("-started_at").values_list("pk", "region_code")[:50]
-    run = next((pk for pk, code in runs if region.startswith(code)), None)
-    if run is None:
-        return None
-    return HouseholdCoverage.objects.filter(
-        run_id=run, coverage_class__in=COVERED_CLASSES, household__isnull=False
-    ).values("household_id")
+    run = latest_run_for(region)
+    return None if run is None else covered_households(run)
 
 
 def coverage(user: Any, region: str) -> list[tuple[str, int]]:
@@ -352,14 +343,6 @@ class MatchEvidence:
     uncovered: list[str]  # members found on no roll
     conflicts: list[str]
     links: list[LinkEvidence]
-
-
-def latest_run_for(region: str) -> Any:
-    """The latest complete match run whose region covers `region` (a village or larger code)."""
-    from doudi.matching.models import MatchRun, RunStatus
-
-    runs = MatchRun.objects.filter(status=RunStatus.COMPLETE).order_by("-started_at")[:50]
-    return next((run for run in runs if region.startswith(run.region_code)), None)
 
 
 def match_evidence(user: Any, household: Any) -> MatchEvidence | None:

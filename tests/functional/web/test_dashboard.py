@@ -93,16 +93,21 @@ def test_a_village_cadre_sees_only_his_village_in_counts(
 
 
 def test_card_households_covered_count_the_latest_match_and_own_enrolments(client: Client) -> None:
-    from doudi.matching.models import HouseholdCoverage, MatchRun
+    from doudi.matching.models import HouseholdCoverage, MatchRun, RunStatus
     from tests.factories import COUNTY, create_dibao_enrolment, create_household, create_user
 
     by_match, enrolled, uncovered = (create_household(household_no=f"H{i}") for i in range(3))
     create_dibao_enrolment(enrolled)
-    old = MatchRun.objects.create(region_code=COUNTY, started_at=timezone.now() - timedelta(days=1))
+    done = RunStatus.COMPLETE
+    old = MatchRun.objects.create(
+        region_code=COUNTY, status=done, started_at=timezone.now() - timedelta(days=1)
+    )
     HouseholdCoverage.objects.create(run=old, household=uncovered, coverage_class="covered_dibao")
-    latest = MatchRun.objects.create(region_code=COUNTY)
+    latest = MatchRun.objects.create(region_code=COUNTY, status=done)
     HouseholdCoverage.objects.create(run=latest, household=by_match, coverage_class="covered_tekun")
     HouseholdCoverage.objects.create(run=latest, household=uncovered, coverage_class="not_covered")
+    running = MatchRun.objects.create(region_code=COUNTY)  # a run still in progress speaks for nothing yet
+    HouseholdCoverage.objects.create(run=running, household=by_match, coverage_class="not_covered")
 
     client.force_login(create_user(role="county_civil", scope=COUNTY))
     html = client.get(f"/dashboard/?region={COUNTY}").text
