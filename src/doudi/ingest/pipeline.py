@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import compress, filterfalse
+from operator import attrgetter, itemgetter
 from pathlib import Path
 
 from doudi.core.rosters import COLUMNS, RosterKind
@@ -15,7 +17,7 @@ from doudi.ingest.cells import CellValue, cell_text, is_blank
 from doudi.ingest.checks import Duplicates, Heads
 from doudi.ingest.headers import HeaderMap, find_header
 from doudi.ingest.problems import FileProblem, Problem
-from doudi.ingest.readers import Row, Table, open_tables
+from doudi.ingest.readers import Row, Table, batches, open_tables, reading
 from doudi.ingest.rows import ParsedRow, RejectedRow, RowParser
 
 Progress = Callable[[int, int | None], None]  # (rows done, rows in the sheet when known)
@@ -62,16 +64,17 @@ def parse_file(
     table, header, rest = _locate(path, kind, sheet)
     result = ParseResult(path, kind, table.sheet, header, table.encoding)
     parser = RowParser(kind, header, today or date.today())
-    with _collector_paused():
-        _consume(result, parser, _chain(rest, table.rows), table.total, progress)
+    with collector_paused():
+        _consume(result, parser, _chain([rest], batches(table, CHUNK_ROWS)), table.total, progress)
     result.check_counts()
     return result
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Millions of long-lived row objects make the cyclic garbage collector rescan them over and over; the parse
-    creates no reference cycles, so the collector is paused while it runs (about a third of the parse time)."""
+    creates no reference cycles, so the collector is paused while it runs (about a third of the parse time).
+    The loader (doudi.registry.imports) keeps it paused until the batch is written, for the same reason."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -88,9 +91,10 @@ def _locate(path: Path, kind: RosterKind, sheet: str | None) -> tuple[Table, Hea
     for table in open_tables(path, sheet):
         source = f"{path.name}" + ("" if table.encoding else f" 工作表“{table.sheet}”")
         try:
-            header, rest = find_header(
-                table.rows, COLUMNS[kind], source=source, first_column=table.first_column
-            )
+            with reading(path):
+                header, rest = find_header(
+                    table.rows, COLUMNS[kind], source=source, first_column=table.first_column
+                )
         except FileProblem as exc:
             if exc.code != "header_not_found":
                 raise
@@ -109,55 +113,71 @@ def _locate(path: Path, kind: RosterKind, sheet: str | None) -> tuple[Table, Hea
     raise first_problem
 
 
-def _chain(first: list[Row], rest: Iterator[Row]) -> Iterator[Row]:
+def _chain(first: list[list[Row]], rest: Iterator[list[Row]]) -> Iterator[list[Row]]:
     yield from first
     yield from rest
 
 
 def _consume(
-    result: ParseResult, parser: RowParser, rows: Iterator[Row], total: int | None, progress: Progress | None
+    result: ParseResult,
+    parser: RowParser,
+    chunks: Iterator[list[Row]],
+    total: int | None,
+    progress: Progress | None,
 ) -> None:
-    duplicates = Duplicates(result.header)
+    duplicates = Duplicates(result.header, result.kind)
     heads = Heads() if result.kind is RosterKind.POVERTY else None
-    chunk: list[Row] = []
     last = 0
-    for number, cells in rows:
-        last = number
-        if not any(cells) and all(c is None or c == "" for c in cells):
+    for chunk in chunks:
+        if not chunk:
             continue
-        chunk.append((number, cells))
-        if len(chunk) >= CHUNK_ROWS:
-            _take(result, parser, chunk, duplicates, heads)
-            chunk = []
-            if progress is not None:
-                progress(number, total)
-    _take(result, parser, chunk, duplicates, heads)
+        last = chunk[-1][0]
+        _take(result, parser, _not_blank(chunk), duplicates, heads)
+        if progress is not None:
+            progress(last, total)
     if heads is not None:
         _reject_headless(result, heads)
+    result.rejected.sort(key=attrgetter("row"))
     if progress is not None:
         progress(total or last, total)
 
 
+def _not_blank(rows: list[Row]) -> list[Row]:
+    """Rows with at least one cell that is not empty (a row of spaces only is dropped later, once parsed)."""
+    kept = list(compress(rows, map(any, map(itemgetter(1), rows))))
+    if len(kept) == len(rows):
+        return kept
+    return [(n, cells) for n, cells in rows if any(cells) or not all(c is None or c == "" for c in cells)]
+
+
 def _take(
-    result: ParseResult, parser: RowParser, chunk: list[Row], duplicates: Duplicates, heads: Heads | None
+    result: ParseResult, parser: RowParser, rows: list[Row], duplicates: Duplicates, heads: Heads | None
 ) -> None:
-    for parsed in parser.parse_chunk(chunk):
-        if isinstance(parsed, RejectedRow):
-            if all(is_blank(c) for c in parsed.cells):
-                continue  # a row of spaces only
-            result.rejected.append(parsed)
-            if heads is not None:
-                cells = parsed.cells
-                heads.rejected(
-                    parsed, _folded(parser, cells, "household_no"), _folded(parser, cells, "relation")
-                )
-        elif (duplicate := duplicates.check(parsed)) is not None:
-            result.rejected.append(RejectedRow(parsed.row, parsed.headers, parsed.cells, [duplicate]))
-        else:
-            result.accepted.append(parsed)
-            if heads is not None:
-                heads.accepted(parsed)
-        result.rows_read += 1
+    """Parse a chunk column by column, reject what is wrong or repeated, and build the accepted rows."""
+    chunk = parser.parse_columns(rows)
+    headers, problems = parser.header.headers, chunk.problems
+    for index in sorted(problems):
+        cells = chunk.cells[index]
+        if all(is_blank(c) for c in cells):
+            continue  # a row of spaces only: not a row read
+        rejected = RejectedRow(chunk.numbers[index], headers, cells, problems[index])
+        result.rejected.append(rejected)
+        if heads is not None:
+            household, relation = _folded(parser, cells, "household_no"), _folded(parser, cells, "relation")
+            heads.rejected(rejected, household, relation)
+    candidates = list(filterfalse(problems.__contains__, range(len(rows))))
+    repeated = duplicates.check(chunk, candidates)
+    for index, problem in repeated.items():
+        result.rejected.append(RejectedRow(chunk.numbers[index], headers, chunk.cells[index], [problem]))
+    if repeated:
+        candidates = list(filterfalse(repeated.__contains__, candidates))
+    accepted = parser.rows(chunk, candidates)
+    result.accepted.extend(accepted)
+    result.rows_read = len(result.accepted) + len(result.rejected)
+    if heads is not None:
+        columns = chunk.columns
+        pick = [list(map(columns[key].__getitem__, candidates)) for key in ("household_no", "relation")]
+        heads.accepted(accepted, *pick)
 
 
 def _folded(parser: RowParser, cells: Sequence[CellValue], key: str) -> str:
@@ -174,4 +194,3 @@ def _reject_headless(result: ParseResult, heads: Heads) -> None:
     result.accepted = [row for row in result.accepted if id(row) not in dropped]
     for row, problem in failures:
         result.rejected.append(RejectedRow(row.row, row.headers, row.cells, [problem]))
-    result.rejected.sort(key=lambda r: r.row)

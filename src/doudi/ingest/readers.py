@@ -9,7 +9,9 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import count, islice
 from pathlib import Path
 from typing import cast
 
@@ -106,17 +108,31 @@ def _excel_table(path: Path, book: calamine.CalamineWorkbook, name: str) -> Tabl
             "excel_damaged", f"{path.name} 的工作表“{name}”无法读取(文件可能已损坏:{exc});请重新保存后再导入"
         ) from None
     start = sheet.start
-    return Table(
-        path, name, _excel_rows(path, sheet), total=sheet.height, first_column=start[1] if start else 0
-    )
+    return Table(path, name, _excel_rows(sheet), total=sheet.height, first_column=start[1] if start else 0)
 
 
-def _excel_rows(path: Path, sheet: calamine.CalamineSheet) -> Iterator[Row]:
+def _excel_rows(sheet: calamine.CalamineSheet) -> Iterator[Row]:
+    """(row number, cells) at C speed; `reading` turns a failure while iterating into a FileProblem."""
+    return zip(count(1), cast(Iterator[list[CellValue]], sheet.iter_rows()), strict=False)
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Rows of a damaged workbook can fail while they are iterated: say so in the roster keeper's terms."""
     try:
-        for index, cells in enumerate(sheet.iter_rows()):
-            yield index + 1, cast(list[CellValue], cells)
+        yield
+    except FileProblem:
+        raise
     except (calamine.CalamineError, ValueError) as exc:
         raise FileProblem("excel_damaged", f"{path.name} 读到中途出错(文件可能已损坏:{exc})") from None
+
+
+def batches(table: Table, size: int) -> Iterator[list[Row]]:
+    """The table's rows, `size` at a time."""
+    rows = table.rows
+    with reading(table.path):
+        while batch := list(islice(rows, size)):
+            yield batch
 
 
 def detect_encoding(path: Path) -> str:

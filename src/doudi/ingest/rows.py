@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import count, repeat
+from typing import NamedTuple, cast
 
 from doudi.core import ids
 from doudi.core.rosters import RosterKind
@@ -25,13 +27,15 @@ from doudi.ingest.values import sex as parse_sex
 SEX_LABEL = {"M": "男", "F": "女"}
 SEX_SPEC = FieldSpec("sex", parse_sex)
 _CERT_TAIL = re.compile(r"[0-9]{17}[0-9X][1-7][1-4]").fullmatch
-_MISSING = object()
+_SEX_DIGIT = {d: "M" if d in "13579" else "F" for d in "0123456789"}
 HEAD = "户主"
 
 
-@dataclass(slots=True)
-class ParsedRow:
-    """An accepted row. `fields` holds canonical values: ID (18 characters), codes, dates, fen, booleans."""
+class ParsedRow(NamedTuple):
+    """An accepted row. `fields` holds canonical values: ID (18 characters), codes, dates, fen, booleans.
+
+    A named tuple, so that a chunk's accepted rows are built without a Python call per row (see `RowParser._rows`).
+    """
 
     kind: RosterKind
     row: int  # as Excel shows it (1-based)
@@ -63,9 +67,12 @@ def raw_cells(headers: tuple[str, ...], cells: Sequence[CellValue]) -> dict[str,
 
 
 @dataclass
-class _Chunk:
+class ParsedChunk:
+    """A chunk of rows parsed column by column: the canonical columns, and the problems and warnings by row index."""
+
     numbers: list[int]
     cells: list[Sequence[CellValue]]
+    file_columns: list[Sequence[CellValue]]  # the cells transposed: file_columns[position][index]
     columns: dict[str, list[object]] = field(default_factory=dict)
     problems: dict[int, list[Problem]] = field(default_factory=dict)
     warnings: dict[int, list[Problem]] = field(default_factory=dict)
@@ -75,11 +82,15 @@ class _Chunk:
         target.setdefault(index, []).append(problem)
 
     def raw(self, index: int, position: int) -> CellValue:
-        return self.cells[index][position]
+        return self.file_columns[position][index]
 
 
 class RowParser:
-    """Parses the rows of one file against its header map; caches per column across chunks."""
+    """Parses the rows of one file against its header map; caches per column across chunks.
+
+    Work is done a column at a time with C-level building blocks (set, dict, map, zip, numpy for IDs); Python code
+    runs per distinct value, or per cell only for the cells that have a problem.
+    """
 
     def __init__(
         self, kind: RosterKind, header: HeaderMap, today: date, places: PlaceResolver | None = None
@@ -99,11 +110,19 @@ class RowParser:
         return self.parse_chunk([(number, cells)])[0]
 
     def parse_chunk(self, rows: Sequence[tuple[int, Sequence[CellValue]]]) -> list[ParsedRow | RejectedRow]:
+        """Each row accepted or rejected, in order (without the checks across rows of `doudi.ingest.checks`)."""
+        chunk = self.parse_columns(rows)
+        rejected = {i: RejectedRow(chunk.numbers[i], self.header.headers, chunk.cells[i], p)
+                    for i, p in chunk.problems.items()}  # fmt: skip
+        accepted = iter(self.rows(chunk, [i for i in range(len(chunk.numbers)) if i not in rejected]))
+        return [rejected[i] if i in rejected else next(accepted) for i in range(len(chunk.numbers))]
+
+    def parse_columns(self, rows: Sequence[tuple[int, Sequence[CellValue]]]) -> ParsedChunk:
         width = len(self.header.headers)
-        chunk = _Chunk(
-            [number for number, _ in rows],
-            [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for _, c in rows],
-        )
+        cells = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for _, c in rows]
+        chunk = ParsedChunk([number for number, _ in rows], cells, list(zip(*cells, strict=False)))
+        if not cells:
+            chunk.file_columns = [()] * width
         for key, position, spec in self._plan:
             chunk.columns[key] = self._column(chunk, key, position, spec)
         self._places(chunk)
@@ -113,7 +132,23 @@ class RowParser:
         self._blanks(chunk)
         if self.kind is RosterKind.DIBAO:
             self._dibao_heads(chunk)
-        return self._rows(chunk)
+        return chunk
+
+    def rows(self, chunk: ParsedChunk, indices: Sequence[int]) -> list[ParsedRow]:
+        """ParsedRows for the given row indices of a chunk, built with C-level map/zip (no Python call per row)."""
+        keys = tuple(chunk.columns)
+        picked = [list(map(column.__getitem__, indices)) for column in chunk.columns.values()]
+        fields = map(dict, map(zip, repeat(keys), zip(*picked, strict=True)))
+        warnings = {i: tuple(w) for i, w in chunk.warnings.items()}
+        items = zip(
+            repeat(self.kind),
+            map(chunk.numbers.__getitem__, indices),
+            repeat(self.header.headers),
+            map(chunk.cells.__getitem__, indices),
+            fields,
+            map(warnings.get, indices, repeat(())),
+        )
+        return cast(list[ParsedRow], list(map(tuple.__new__, repeat(ParsedRow), items)))
 
     def _problem(
         self, number: int, key: str, value: CellValue, error: FieldError, severity: Severity = Severity.ERROR
@@ -121,59 +156,68 @@ class RowParser:
         column = self.header.header_of(key)
         return Problem(number, column, cell_text(value), error.code, error.reason, error.fix, severity)
 
-    def _column(self, chunk: _Chunk, key: str, position: int, spec: FieldSpec) -> list[object]:
-        raw = [cells[position] for cells in chunk.cells]
+    def _column(self, chunk: ParsedChunk, key: str, position: int, spec: FieldSpec) -> list[object]:
+        raw = chunk.file_columns[position]
         if bool in set(map(type, raw)):  # True == 1 as a dict key: parse each cell on its own
             parsed = [_attempt(spec, v) for v in raw]
-            failed: set[CellValue] | None = None
+            failed = [i for i, result in enumerate(parsed) if type(result) is FieldError]
         else:
             cache, failing = self._caches[key], self._failing[key]
-            distinct = set(raw)
-            for value in distinct - cache.keys():
-                result = cache[value] = _attempt(spec, value)
-                if type(result) is FieldError:
-                    failing.add(value)
-            parsed = list(map(cache.__getitem__, raw))
-            failed = distinct & failing
-            if not failed:
+            try:
+                parsed = list(
+                    map(cache.__getitem__, raw)
+                )  # the usual case for closed lists: every value seen
+            except KeyError:
+                parsed = self._extend_cache(raw, spec, cache, failing)
+            if failing.isdisjoint(raw):
                 return parsed
-        for index, result in enumerate(parsed):
-            if type(result) is FieldError and (failed is None or raw[index] in failed):
-                assert isinstance(result, FieldError)
-                chunk.add(index, self._problem(chunk.numbers[index], key, raw[index], result))
-                parsed[index] = None
+            failed = [i for i, value in enumerate(raw) if value in failing]
+        for index in failed:
+            error = cast(FieldError, parsed[index])
+            chunk.add(index, self._problem(chunk.numbers[index], key, raw[index], error))
+            parsed[index] = None
         return parsed
 
-    def _places(self, chunk: _Chunk) -> None:
-        positions = [self.header.index[k] for k in PLACE_KEYS]
-        triples = [(c[positions[0]], c[positions[1]], c[positions[2]]) for c in chunk.cells]
-        found = {t: self.places.resolve(*t) for t in set(triples)}
-        codes: list[tuple[str | None, str | None, str | None]] = []
-        for index, triple in enumerate(triples):
-            result = found[triple]
-            if isinstance(result, PlaceError):
-                value = triple[PLACE_KEYS.index(result.key)]
-                chunk.add(index, self._problem(chunk.numbers[index], result.key, value, result.error))
-                codes.append((None, None, None))
-            else:
-                codes.append(result)
-        for position, key in enumerate(PLACE_KEYS):
-            chunk.columns[key] = [triple[position] for triple in codes]
+    @staticmethod
+    def _extend_cache(
+        raw: Sequence[CellValue], spec: FieldSpec, cache: dict[CellValue, object], failing: set[CellValue]
+    ) -> list[object]:
+        """Parse the values not seen before (once each), then map the column through the cache."""
+        new = set(raw).difference(cache)  # not `set - cache.keys()`: that walks the whole cache
+        if spec.clean is not None and _all_text(new) and spec.clean("".join(cast(set[str], new))):
+            cache.update(zip(new, new, strict=True))  # each parses to itself (checked as one string)
+            new = set()
+        for value in new:
+            result = cache[value] = _attempt(spec, value)
+            if type(result) is FieldError:
+                failing.add(value)
+        return list(map(cache.__getitem__, raw))
 
-    def _ids(self, chunk: _Chunk) -> None:
-        checker = self.id_checker
+    def _places(self, chunk: ParsedChunk) -> None:
+        positions = [self.header.index[k] for k in PLACE_KEYS]
+        triples = list(zip(*(chunk.file_columns[p] for p in positions), strict=True))
+        found = {t: self.places.resolve(*t) for t in set(triples)}
+        wrong = {t for t, result in found.items() if isinstance(result, PlaceError)}
+        codes: list[object] = list(map(found.__getitem__, triples))
+        if wrong:
+            for index in [i for i, t in enumerate(triples) if t in wrong]:
+                error = cast(PlaceError, codes[index])
+                value = triples[index][PLACE_KEYS.index(error.key)]
+                chunk.add(index, self._problem(chunk.numbers[index], error.key, value, error.error))
+                codes[index] = (None, None, None)
+        columns = list(zip(*cast(list[tuple[object, ...]], codes), strict=True)) if codes else [(), (), ()]
+        for key, column in zip(PLACE_KEYS, columns, strict=True):
+            chunk.columns[key] = list(column)
+
+    def _ids(self, chunk: ParsedChunk) -> None:
         for key in sorted(ID_KEYS & self.header.index.keys()):
-            position = self.header.index[key]
-            out: list[object] = []
-            for index, cells in enumerate(chunk.cells):
-                value = cells[position]
-                if type(value) is str and checker.fast(value):
-                    out.append(value)
-                    continue
-                out.append(self._slow_id(chunk, index, key, value))
+            raw = chunk.file_columns[self.header.index[key]]
+            out: list[object] = list(raw)
+            for index in [i for i, ok in enumerate(self.id_checker.column(raw)) if not ok]:
+                out[index] = self._slow_id(chunk, index, key, raw[index])
             chunk.columns[key] = out
 
-    def _slow_id(self, chunk: _Chunk, index: int, key: str, value: CellValue) -> str | None:
+    def _slow_id(self, chunk: ParsedChunk, index: int, key: str, value: CellValue) -> str | None:
         number = chunk.numbers[index]
         if value is None or (isinstance(value, str) and not value.strip()):
             if key not in self.must_fill:
@@ -185,83 +229,85 @@ class RowParser:
             chunk.add(index, self._problem(number, key, value, exc))
             return None
 
-    def _sex(self, chunk: _Chunk) -> None:
+    def _sex(self, chunk: ParsedChunk) -> None:
         """Sex follows the ID's sequence digit (odd = male); a sex cell that disagrees is a warning, not a rejection.
 
         The ID has passed its check character, so its sequence digit is the better source; the sex cell is typed
         by hand. The row keeps the ID's sex and the disagreement goes back to the roster keeper as a warning.
         """
         person_ids = chunk.columns.get("id_number", [None] * len(chunk.cells))
-        derived = [None if i is None else ("M" if str(i)[16] in "13579" else "F") for i in person_ids]
+        derived: list[object] = [None if i is None else _SEX_DIGIT[str(i)[16]] for i in person_ids]
         position = self.header.index.get("sex")
         if position is None:
-            chunk.columns["sex"] = list(derived)
+            chunk.columns["sex"] = derived
             return
-        out: list[object] = []
-        for index, cells in enumerate(chunk.cells):
-            value = cells[position]
-            if type(value) is str:
-                written = self._sex_cache.get(value, _MISSING)
-                if written is _MISSING:
-                    written = self._sex_cache[value] = _attempt(SEX_SPEC, value)
-            else:
-                written = _attempt(SEX_SPEC, value)
-            out.append(self._sex_of(chunk, index, value, written, derived[index]))
+        raw = chunk.file_columns[position]
+        if bool in set(map(type, raw)):
+            written = [_attempt(SEX_SPEC, v) for v in raw]
+        else:
+            cache = self._sex_cache
+            for value in set(raw).difference(cache):
+                cache[value] = _attempt(SEX_SPEC, value)
+            written = list(map(cache.__getitem__, raw))
+        out = list(derived)
+        for index in [i for i, w, d in zip(count(), written, derived) if w != d]:
+            out[index] = self._sex_of(chunk, index, raw[index], written[index], derived[index])
         chunk.columns["sex"] = out
 
     def _sex_of(
-        self, chunk: _Chunk, index: int, value: CellValue, written: object, derived: str | None
+        self, chunk: ParsedChunk, index: int, value: CellValue, written: object, derived: object
     ) -> object:
         number = chunk.numbers[index]
         if isinstance(written, FieldError):
             if derived is None:
                 chunk.add(index, self._problem(number, "sex", value, written))
                 return None
-            fix = f"已按身份证号记为{SEX_LABEL[derived]};{written.fix}"
+            fix = f"已按身份证号记为{SEX_LABEL[str(derived)]};{written.fix}"
             error = FieldError(written.code, written.reason, fix)
             chunk.add(index, self._problem(number, "sex", value, error, Severity.WARNING))
             return derived
         if derived is not None and written is not None and written != derived:
-            reason = f"性别“{cell_text(value)}”与身份证号不符(身份证号第17位表示{SEX_LABEL[derived]}性)"
-            fix = f"已按身份证号记为{SEX_LABEL[derived]};请核对性别或身份证号"
+            label = SEX_LABEL[str(derived)]
+            reason = f"性别“{cell_text(value)}”与身份证号不符(身份证号第17位表示{label}性)"
+            fix = f"已按身份证号记为{label};请核对性别或身份证号"
             error = FieldError("sex_disagrees_with_id", reason, fix)
             chunk.add(index, self._problem(number, "sex", value, error, Severity.WARNING))
         return derived or written
 
-    def _certificates(self, chunk: _Chunk) -> None:
+    def _certificates(self, chunk: ParsedChunk) -> None:
         position = self.header.index.get("disability_cert")
         if position is None:
             return
+        raw = chunk.file_columns[position]
         person_ids = chunk.columns.get("id_number", [None] * len(chunk.cells))
-        out: list[object] = []
-        for index, cells in enumerate(chunk.cells):
-            value = cells[position]
-            if value is None or not cell_text(value).strip():
-                out.append(None)
-                continue
-            holder = person_ids[index]
-            if type(value) is str and _CERT_TAIL(value) and value[:18] == holder:
-                out.append(value)  # the holder's own (validated) ID + category 1-7 + grade 1-4
-                continue
-            try:
-                out.append(ids.parse_certificate(value, holder if isinstance(holder, str) else None).number)
-            except (ids.InvalidCertificate, ids.InvalidId) as exc:
-                error = FieldError("disability_cert_invalid", str(exc), CERT_FIX)
-                chunk.add(index, self._problem(chunk.numbers[index], "disability_cert", value, error))
-                out.append(None)
+        out: list[object] = [None] * len(raw)
+        for index in [i for i, value in enumerate(raw) if value is not None and value != ""]:
+            out[index] = self._certificate(chunk, index, raw[index], person_ids[index])
         chunk.columns["disability_cert"] = out
 
-    def _blanks(self, chunk: _Chunk) -> None:
+    def _certificate(self, chunk: ParsedChunk, index: int, value: CellValue, holder: object) -> object:
+        if not cell_text(value).strip():
+            return None
+        if type(value) is str and _CERT_TAIL(value) and value[:18] == holder:
+            return value  # the holder's own (validated) ID + category 1-7 + grade 1-4
+        try:
+            return ids.parse_certificate(value, holder if isinstance(holder, str) else None).number
+        except (ids.InvalidCertificate, ids.InvalidId) as exc:
+            error = FieldError("disability_cert_invalid", str(exc), CERT_FIX)
+            chunk.add(index, self._problem(chunk.numbers[index], "disability_cert", value, error))
+            return None
+
+    def _blanks(self, chunk: ParsedChunk) -> None:
         for key in sorted(self.must_fill):
             column = self.header.header_of(key)
             position = self.header.index[key]
-            for index, value in enumerate(chunk.columns[key]):
-                if value is None and all(p.column != column for p in chunk.problems.get(index, ())):
+            for index in [i for i, value in enumerate(chunk.columns[key]) if value is None]:
+                if all(p.column != column for p in chunk.problems.get(index, ())):
                     chunk.add(
                         index, self._problem(chunk.numbers[index], key, chunk.raw(index, position), BLANK)
                     )
 
-    def _dibao_heads(self, chunk: _Chunk) -> None:
+    def _dibao_heads(self, chunk: ParsedChunk) -> None:
         """A dibao head's own row must carry the ID written in the head-ID column."""
         columns = chunk.columns
         position = self.header.index["id_number"]
@@ -271,22 +317,10 @@ class RowParser:
                 value = chunk.raw(index, position)
                 chunk.add(index, self._problem(chunk.numbers[index], "id_number", value, HEAD_ID))
 
-    def _rows(self, chunk: _Chunk) -> list[ParsedRow | RejectedRow]:
-        keys = list(chunk.columns)
-        headers = self.header.headers
-        out: list[ParsedRow | RejectedRow] = []
-        for index, row_values in enumerate(zip(*chunk.columns.values(), strict=True)):
-            number, cells = chunk.numbers[index], chunk.cells[index]
-            problems = chunk.problems.get(index)
-            if problems:
-                out.append(RejectedRow(number, headers, cells, problems))
-                continue
-            warnings = chunk.warnings.get(index)
-            fields = dict(zip(keys, row_values, strict=True))
-            out.append(
-                ParsedRow(self.kind, number, headers, cells, fields, tuple(warnings) if warnings else ())
-            )
-        return out
+
+def _all_text(values: set[CellValue]) -> bool:
+    """Every value a non-empty str."""
+    return bool(values) and "" not in values and set(map(type, values)) == {str}
 
 
 def _attempt(spec: FieldSpec, value: CellValue) -> object:

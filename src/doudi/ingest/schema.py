@@ -5,6 +5,7 @@ The column names and aliases live in doudi.core.rosters; this module only says h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -72,6 +73,9 @@ SPECIAL_KEYS = frozenset(
 class FieldSpec:
     key: str
     parse: Parser  # depends only on the cell value: each distinct value is parsed once per file
+    # Optional shortcut: given the non-empty text cells of a chunk joined together, True when each of them
+    # parses to itself (checked once per chunk instead of once per distinct value).
+    clean: Callable[[str], bool] | None = None
 
 
 def field_specs(kind: RosterKind, today: date) -> dict[str, FieldSpec]:
@@ -79,8 +83,8 @@ def field_specs(kind: RosterKind, today: date) -> dict[str, FieldSpec]:
     relation = values.choice(RELATIONS, RELATION_SYNONYMS)
     specs = {
         RosterKind.POVERTY: [
-            FieldSpec("household_no", values.code),
-            FieldSpec("name", values.name),
+            FieldSpec("household_no", values.code, values.clean_code),
+            FieldSpec("name", values.name, values.clean_name),
             FieldSpec("relation", relation),
             FieldSpec("labor", values.choice(LABOR, LABOR_SYNONYMS)),
             FieldSpec("health", values.choice(HEALTH)),
@@ -94,8 +98,8 @@ def field_specs(kind: RosterKind, today: date) -> dict[str, FieldSpec]:
             FieldSpec("income_per_capita", values.amount),
         ],
         RosterKind.DIBAO: [
-            FieldSpec("head_name", values.name),
-            FieldSpec("name", values.name),
+            FieldSpec("head_name", values.name, values.clean_name),
+            FieldSpec("name", values.name, values.clean_name),
             FieldSpec("relation", relation),
             FieldSpec("covered_members", values.count),
             FieldSpec("tier", values.choice(DIBAO_TIERS, TIER_SYNONYMS)),
@@ -105,7 +109,7 @@ def field_specs(kind: RosterKind, today: date) -> dict[str, FieldSpec]:
             FieldSpec("card_household", values.yes_no),
         ],
         RosterKind.TEKUN: [
-            FieldSpec("name", values.name),
+            FieldSpec("name", values.name, values.clean_name),
             FieldSpec("support_mode", values.choice(SUPPORT_MODES, SUPPORT_SYNONYMS)),
             FieldSpec("self_care", values.choice(SELF_CARE, SELF_CARE_SYNONYMS)),
             FieldSpec("basic_standard", values.amount),

@@ -49,6 +49,16 @@ def name(value: CellValue) -> str | None:
     return out or None
 
 
+def clean_name(text: str) -> bool:
+    """Text cells that `name` returns unchanged: no spaces of any kind."""
+    return _SPACE.search(text) is None
+
+
+def clean_code(text: str) -> bool:
+    """Text cells that `code` returns unchanged: ASCII (NFKC leaves it alone) without spaces."""
+    return text.isascii() and _SPACE.search(text) is None
+
+
 def code(value: CellValue) -> str | None:
     """A number used as a code (户编号). An Excel number is accepted only while it is exact (at most 15 digits)."""
     if isinstance(value, float) and not (value.is_integer() and abs(value) < 1e15):

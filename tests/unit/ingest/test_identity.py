@@ -51,3 +51,29 @@ def test_numeric_cells_are_always_rejected() -> None:
             assert exc.code == "id_stored_as_number"
         else:
             raise AssertionError(f"{cell!r} accepted")
+
+
+cells = st.one_of(
+    valid,
+    st.builds(
+        lambda n, p, c: n[:p] + c + n[p + 1 :], valid, st.integers(0, 17), st.sampled_from("0123456789X")
+    ),
+    st.builds(lambda n, sep: n[:6] + sep + n[6:], valid, st.sampled_from([" ", "'", "-"])),
+    st.builds(lambda n: n.lower(), valid),
+    st.builds(lambda n: n[:-1] + "Ｘ", valid),
+    st.text(max_size=20),
+    st.none(),
+    st.floats(allow_nan=False),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(cells, max_size=30))
+def test_column_check_accepts_exactly_the_clean_valid_cells(column: list[object]) -> None:
+    """The numpy column check says True only for a cell the authority accepts unchanged, and for every such cell."""
+    checker = IdChecker(TODAY)
+    expected = [isinstance(v, str) and _authority(v) == v for v in column]
+    assert checker.column(column) == expected  # type: ignore[arg-type]
+    assert [_ours(v) if isinstance(v, str) else None for v in column] == [
+        _authority(v) if isinstance(v, str) else None for v in column
+    ]
