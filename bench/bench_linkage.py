@@ -1,19 +1,21 @@
 """Benchmark: cross-matching quality and speed on a synthetic county with ground truth (doudi.synth).
 
     .venv/bin/python bench/bench_linkage.py [--persons 50000] [--runs 3] [--seed 7] [--dir DIR] [--train]
-                                            [--save-model PATH]
+                                            [--save-model PATH] [--engine duckdb|spark]
 
 Generates the county once (CSV rosters + truth) unless DIR already holds it. Each run reads the three rosters
 (doudi.linkage.files) and links them (doudi.linkage.pipeline.run); the anchor measured in the same process is a
 plain exact join on the cleaned ID (what a spreadsheet VLOOKUP would do). Prints precision and recall of
 person links (automatic, and automatic + review) and of the household classes against the truth, the median run
-time, and peak memory (ru_maxrss).
+time and CPU seconds (process time: every thread of the process, so DuckDB's too; a Spark run's JVM is not
+counted), the 1-minute load average before and after each run, and peak memory (ru_maxrss).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import time
@@ -24,6 +26,7 @@ import pandas as pd
 
 from doudi.linkage import pipeline
 from doudi.linkage.clean import clean
+from doudi.linkage.engines import ENGINES
 from doudi.linkage.files import read_roster
 from doudi.linkage.records import frame
 
@@ -121,20 +124,28 @@ def main() -> None:
         "--train", action="store_true", help="train EM on the data (default: the shipped model)"
     )
     parser.add_argument("--save-model", type=Path)
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb")
     args = parser.parse_args()
     out = args.dir or Path(f"/tmp/doudi_bench_linkage_{args.persons}_{args.seed}")
     synth(out, args.persons, args.seed)
     truth = pd.read_csv(out / "truth.csv", dtype=str)
     households = pd.read_csv(out / "truth_households.csv", dtype=str)
-    times, anchors, result = [], [], None
+    times, anchors, cpu, anchor_cpu, loads = [], [], [], [], [os.getloadavg()[0]]
+    result: pipeline.LinkageResult | None = None
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started, cpu_started = (
+            time.perf_counter(),
+            time.process_time(),
+        )  # process CPU: all threads (DuckDB's too)
         p, r = read(out)
-        result = pipeline.run(p, r, train=args.train)
+        result = pipeline.run(p, r, train=args.train, engine=args.engine)
         times.append(time.perf_counter() - started)
-        started = time.perf_counter()
+        cpu.append(time.process_time() - cpu_started)
+        started, cpu_started = time.perf_counter(), time.process_time()
         anchor(*read(out))
         anchors.append(time.perf_counter() - started)
+        anchor_cpu.append(time.process_time() - cpu_started)
+        loads.append(os.getloadavg()[0])
     assert result is not None
     figures: dict[str, Any] = {
         "persons": args.persons,
@@ -142,6 +153,10 @@ def main() -> None:
         "roll_records": len(result.rolls),
         "median_seconds": round(statistics.median(times), 2),
         "anchor_exact_join_seconds": round(statistics.median(anchors), 2),
+        "median_cpu_seconds": round(statistics.median(cpu), 2),
+        "anchor_cpu_seconds": round(statistics.median(anchor_cpu), 2),
+        "load_average_1min": [round(x, 1) for x in loads],
+        "engine": args.engine,
         "stage_seconds_last_run": result.timings,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **{k: round(v, 5) if isinstance(v, float) else v for k, v in person_quality(result, truth).items()},

@@ -13,6 +13,8 @@ need=()
 for pkg in fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
+# Java 17 for the Spark engine (doudi match --engine spark) and its test.
+command -v java >/dev/null 2>&1 || need+=("openjdk-17-jre-headless")
 if [ ${#need[@]} -gt 0 ]; then
     echo "bootstrap: installing system packages: ${need[*]}"
     $SUDO apt-get update -qq

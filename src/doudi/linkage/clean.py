@@ -88,17 +88,67 @@ def _written_id(df: pd.DataFrame) -> pd.Series:
     return written.where(~(blank & ~own_head), df["id_alt"].fillna(""))
 
 
+def clean_ids(values: pd.Series) -> tuple[list[str], list[bool], list[str]]:
+    """(cleaned IDs, valid, problem codes) for a column of written cells.
+
+    Clean, valid 18-character cells (most of them) are accepted a column at a time (`IdChecker.column`, numpy);
+    only the rest go through `clean_id`, once per distinct value.
+    """
+    written = values.fillna("").astype(str).tolist()
+    ok = _CHECKER.column(written)
+    number = [w if good else "" for w, good in zip(written, ok, strict=True)]
+    valid = list(ok)
+    problem = [""] * len(written)
+    rest = {w for w, good in zip(written, ok, strict=True) if not good}
+    table = {w: clean_id(w) for w in rest}
+    for i, good in enumerate(ok):
+        if not good:
+            number[i], valid[i], problem[i] = table[written[i]]
+    return number, valid, problem
+
+
+def _with_alternative(df: pd.DataFrame, parsed: tuple[list[str], list[bool], list[str]]) -> None:
+    """An ID cell Excel turned into a number (digits lost) is filled from the alternative column when it holds one."""
+    number, valid, _ = parsed
+    alt = df["id_alt"].fillna("").astype(str).tolist()
+    lost = [i for i, (n, a) in enumerate(zip(number, alt, strict=True)) if not n and a]
+    if not lost:
+        return
+    alt_number, alt_valid, _ = clean_ids(pd.Series([alt[i] for i in lost], dtype=object))
+    for i, n, v in zip(lost, alt_number, alt_valid, strict=True):
+        if n:
+            number[i], valid[i] = n, v
+
+
+def births(numbers: pd.Series) -> pd.Series:
+    """ISO birth dates from 18-character IDs whose date digits form a real date (as `birth_of`), '' otherwise."""
+    full = numbers.where(numbers.str.len() == 18, "")
+    parsed = pd.to_datetime(full.str[6:14], format="%Y%m%d", errors="coerce")
+    iso = parsed.dt.strftime("%Y-%m-%d")
+    return iso.where(parsed.notna() & (parsed.dt.year >= 1880), "").astype(object)
+
+
+def sexes(numbers: pd.Series) -> pd.Series:
+    """M / F from the 17th character of 18-character IDs (as `sex_of`), '' otherwise."""
+    digit = pd.to_numeric(numbers.where(numbers.str.len() == 18, "").str[16], errors="coerce")
+    out = pd.Series("", index=numbers.index, dtype=object)
+    out[digit.notna() & (digit % 2 == 1)] = "M"
+    out[digit.notna() & (digit % 2 == 0)] = "F"
+    return out
+
+
 def clean(df: pd.DataFrame) -> pd.DataFrame:
     """Add the cleaned columns: id, id_valid, id_problem, birth_date, birth_year, sex, name_clean, pinyin, head_id."""
     out = df.copy()
-    parsed = _mapped(_written_id(out), clean_id)
-    out["id"] = [p[0] for p in parsed]
-    out["id_valid"] = [p[1] for p in parsed]
-    out["id_problem"] = [p[2] for p in parsed]
-    out["head_id"] = [p[0] for p in _mapped(out["head_id_raw"], clean_id)]
-    out["birth_date"] = _mapped(out["id"], birth_of)
+    parsed = clean_ids(_written_id(out))
+    _with_alternative(out, parsed)
+    out["id"], out["id_valid"], out["id_problem"] = parsed
+    out["id"] = out["id"].astype(object)
+    out["head_id"] = clean_ids(out["head_id_raw"])[0]
+    out["head_id"] = out["head_id"].astype(object)
+    out["birth_date"] = births(out["id"])
     out["birth_year"] = out["birth_date"].str[:4]
-    id_sex = _mapped(out["id"], sex_of)
+    id_sex = sexes(out["id"])
     out["sex"] = id_sex.where(id_sex != "", out["sex_written"].fillna(""))
     out["name_clean"] = _mapped(out["name"], clean_name)
     out["pinyin"] = _mapped(out["name_clean"], pinyin)

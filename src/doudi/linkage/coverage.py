@@ -7,6 +7,9 @@ Classes of a card household (建档立卡户):
 - conflict: the rolls disagree with the registry about who lives here: a member linked to a roll household that
   belongs to another card household (moved), a roll household with members not in this household (members
   differ), or a member the registry records as dead.
+A member who moved out (her only roll household is another family's: it belongs to another card household, or she
+is the one member of this household in it, not its head, beside members of its own) covers that family, not this
+one: when no other member is linked, the household is not_covered (a 漏保 candidate), the move in its detail.
 Only automatic links count; members with a pending review candidate are listed in the detail.
 """
 
@@ -80,6 +83,7 @@ class _Household:
         default_factory=lambda: defaultdict(list)
     )  # uid -> (roster, hh)
     pending: list[str] = field(default_factory=list)
+    heads_r: set[str] = field(default_factory=set)  # members linked to a roll household's head record
 
 
 def classify(
@@ -88,6 +92,7 @@ def classify(
     """(card households with their class, roll households with no member linked)."""
     roll_household = dict(zip(rolls["uid"].tolist(), rolls["household"].tolist(), strict=True))
     roll_roster = dict(zip(rolls["uid"].tolist(), rolls["roster"].tolist(), strict=True))
+    roll_heads = set(rolls.loc[rolls["relation"] == "户主", "uid"])
     auto = kept.loc[kept["band"] == AUTO]
     review = set(kept.loc[kept["band"] == REVIEW, "uid_l"])
     households: dict[str, _Household] = defaultdict(_Household)
@@ -99,8 +104,12 @@ def classify(
     owner = _roll_household_owner(auto, card_of_member, roll_household)
     for uid_l, uid_r in zip(auto["uid_l"].tolist(), auto["uid_r"].tolist(), strict=True):
         households[card_of_member[uid_l]].links[uid_l].append((roll_roster[uid_r], roll_household[uid_r]))
+        if uid_r in roll_heads:
+            households[card_of_member[uid_l]].heads_r.add(uid_l)
     linked_r = set(auto["uid_r"])
-    members_r = rolls.groupby("household")["uid"].apply(list).to_dict()
+    members_r: dict[str, list[str]] = defaultdict(list)
+    for household, uid in zip(rolls["household"].tolist(), rolls["uid"].tolist(), strict=True):
+        members_r[household].append(uid)
     rows = [_classify(key, h, owner, members_r, linked_r) for key, h in households.items()]
     return pd.DataFrame(rows), _roll_only(rolls, linked_r)
 
@@ -118,11 +127,14 @@ def _roll_household_owner(
 def _classify(
     key: str, h: _Household, owner: dict[str, str], members_r: dict[str, list[str]], linked_r: set[str]
 ) -> dict[str, Any]:
-    covered = [m for m in h.members if h.links.get(m.uid)]
+    linked = [m for m in h.members if h.links.get(m.uid)]
+    moved = _moved_out(key, h, linked, owner, members_r)
+    covered = [m for m in linked if m.uid not in moved]
     uncovered = [m for m in h.members if not h.links.get(m.uid)]
     rosters = {roster for m in covered for roster, _ in h.links[m.uid]}
     roll_households = sorted({hh for m in covered for _, hh in h.links[m.uid]})
-    reasons = _conflicts(key, h, covered, owner, members_r, linked_r, roll_households)
+    reasons = [f"成员{m.name}已迁入他户(在他户的救助名册中)" for m in linked if m.uid in moved]
+    reasons += _conflicts(key, h, covered, owner, members_r, linked_r, roll_households)
     if not covered:
         cls = NOT_COVERED
     elif reasons:
@@ -147,6 +159,7 @@ def _classify(
         "members": len(h.members),
         "covered_members": [m.uid for m in covered],
         "uncovered_members": [m.uid for m in uncovered],
+        "moved_members": sorted(moved),
         "priority_members": [uid for uid, _, _ in priority],
         "detail": {
             "rosters": sorted(rosters),
@@ -154,10 +167,32 @@ def _classify(
             "conflicts": reasons,
             "priority": [{"uid": u, "name": n, "reason": r} for u, n, r in priority],
             "covered_names": [m.name for m in covered],
+            "moved_names": [m.name for m in linked if m.uid in moved],
             "uncovered_names": [m.name for m in uncovered],
             "pending_review": h.pending,
         },
     }
+
+
+def _moved_out(
+    key: str, h: _Household, linked: list[Any], owner: dict[str, str], members_r: dict[str, list[str]]
+) -> set[str]:
+    """Linked members whose every roll household is another family's (see the module docstring)."""
+    if len(h.members) < 2:
+        return set()
+    from_here: dict[str, int] = defaultdict(int)
+    for m in linked:
+        for _, hh in h.links[m.uid]:
+            from_here[hh] += 1
+
+    def elsewhere(uid: str, hh: str) -> bool:
+        if hh.startswith("T:"):
+            return False
+        if owner.get(hh, key) != key:
+            return True
+        return from_here[hh] == 1 and len(members_r.get(hh, [])) >= 2 and uid not in h.heads_r
+
+    return {m.uid for m in linked if all(elsewhere(m.uid, hh) for _, hh in h.links[m.uid])}
 
 
 def _conflicts(

@@ -15,6 +15,7 @@ from doudi.linkage.assign import one_to_one
 from doudi.linkage.clean import clean
 from doudi.linkage.coverage import classify
 from doudi.linkage.duplicates import split_duplicates
+from doudi.linkage.engines import DUCKDB, check
 from doudi.linkage.exact import exact_stage
 from doudi.linkage.households import household_stage
 from doudi.linkage.links import AUTO, REVIEW
@@ -85,13 +86,16 @@ def run(
     train: bool | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
+    engine: str = DUCKDB,
 ) -> LinkageResult:
     """Link canonical records (doudi.linkage.records.frame) of the poverty registry to the dibao and tekun rolls.
 
     `model`: a trained Splink model (JSON dict); else train when `train` is True, or when it is None and the data is
-    large enough (MIN_TRAIN); else the shipped model.
+    large enough (MIN_TRAIN); else the shipped model. `engine`: where the probabilistic stage runs (duckdb, spark);
+    training always runs on DuckDB (on a sample), and the model it gives runs on either.
     """
     thresholds = thresholds or Thresholds()
+    check(engine)
     say = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
     clock = _Clock(timings)
@@ -109,9 +113,10 @@ def run(
         model = probabilistic.train(*_training_sample(p, r)) if trained else shipped_model()
         clock("train")
     say("probabilistic")
-    done = set(exact.loc[exact["band"] == AUTO, "uid_l"]), set(exact.loc[exact["band"] == AUTO, "uid_r"])
+    auto = exact.loc[exact["band"] == AUTO]
+    done = auto["uid_l"].to_numpy(dtype=object), auto["uid_r"].to_numpy(dtype=object)
     scored = probabilistic.predict(
-        p.loc[~p["uid"].isin(done[0])], r.loc[~r["uid"].isin(done[1])], model, thresholds.review
+        p.loc[~p["uid"].isin(done[0])], r.loc[~r["uid"].isin(done[1])], model, thresholds.review, engine
     )
     capped = _two_valid_ids(scored, p, r)
     candidates = pd.concat([exact, _bands(scored, model, thresholds, capped)], ignore_index=True)

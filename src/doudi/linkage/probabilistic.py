@@ -5,11 +5,14 @@ Each call uses its own DuckDB connection: a partly read result breaks a shared c
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from doudi.linkage import engines
+from doudi.linkage.engines import DUCKDB, db_api, for_engine
 from doudi.linkage.model import BLOCKING_KEYS, MODEL_COLUMNS, blocking_keys, settings
 
 ALIASES = ("a_poverty", "b_rolls")
@@ -29,13 +32,23 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _linker(left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any]) -> Any:
-    from splink import DuckDBAPI, Linker
+_RUNS = itertools.count(1)
 
-    db_api = DuckDBAPI(connection=duckdb.connect())
+
+def _linker(left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], engine: str = DUCKDB) -> Any:
+    """A Linker on its own tables: a fresh uid (a saved model carries the uid of the run that trained it, and
+    Splink names its tables after it) and input names unique in the process (a Spark session is shared)."""
+    from splink import Linker
+
+    settings = {k: v for k, v in for_engine(model, engine).items() if k != "linker_uid"}
+    run = next(_RUNS)
     # Splink's basic logging narrates every step on stdout: off (our progress lines say what runs).
     return Linker(
-        [left, right], model, db_api=db_api, input_table_aliases=list(ALIASES), set_up_basic_logging=False
+        [left, right],
+        settings,
+        db_api=db_api(engine),
+        input_table_aliases=[f"{alias}_{run}" for alias in ALIASES],
+        set_up_basic_logging=False,
     )
 
 
@@ -137,20 +150,27 @@ def _rare_level_u(left: pd.DataFrame, right: pd.DataFrame) -> dict[str, float]:
 
 
 def predict(
-    poverty: pd.DataFrame, rolls: pd.DataFrame, model: dict[str, Any], threshold: float
+    poverty: pd.DataFrame,
+    rolls: pd.DataFrame,
+    model: dict[str, Any],
+    threshold: float,
+    engine: str = DUCKDB,
 ) -> pd.DataFrame:
     """Scored candidate pairs (uid_l from the poverty side, uid_r from the rolls) at or above `threshold`."""
     if poverty.empty or rolls.empty:
         return pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability"])
     model = {**model, "retain_intermediate_calculation_columns": True}  # Bayes factor per field: the evidence
-    linker = _linker(prepare(poverty), prepare(rolls), model)
+    linker = _linker(prepare(poverty), prepare(rolls), model, engine)
     result = linker.inference.predict(threshold_match_probability=threshold)
     scored = result.as_pandas_dataframe()
-    result.drop_table_from_database_and_remove_from_cache()
-    return _orient(scored, set(poverty["uid"]))
+    linker.table_management.delete_tables_created_by_splink_from_db()
+    if engine != DUCKDB:  # the shared Spark session keeps the input views
+        for name in linker._input_tables_dict:
+            engines.spark_session().catalog.dropTempView(name)
+    return _orient(scored, poverty["uid"].to_numpy(dtype=object))
 
 
-def _orient(scored: pd.DataFrame, left_uids: set[str]) -> pd.DataFrame:
+def _orient(scored: pd.DataFrame, left_uids: Any) -> pd.DataFrame:
     """Splink orders a pair by its source table; make uid_l always the poverty record."""
     out = scored.rename(columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"})
     flip = ~out["uid_l"].isin(left_uids)

@@ -59,22 +59,26 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+TEXT = ("uid", "roster", "household", "name", "id_raw", "head_id_raw", "id_alt", "relation", "village")
+
+
 def frame(entries: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """A DataFrame with exactly the columns of FIELDS (missing keys take their defaults)."""
-    rows = [{key: entry.get(key, DEFAULTS.get(key, "")) for key in FIELDS} for entry in entries]
-    df = pd.DataFrame(rows, columns=list(FIELDS))
-    for key in (
-        "uid",
-        "roster",
-        "household",
-        "name",
-        "id_raw",
-        "head_id_raw",
-        "id_alt",
-        "relation",
-        "village",
-    ):
-        df[key] = df[key].fillna("").astype(str)
-    df["alive"] = df["alive"].fillna(True).astype(bool)
-    df["major_illness"] = df["major_illness"].fillna(False).astype(bool)
-    return df
+    """A DataFrame with exactly the columns of FIELDS (missing keys take their defaults).
+
+    Built a column at a time; text columns are plain Python strings (object dtype): the stages read them as lists,
+    which Arrow-backed strings make slow.
+    """
+    rows = entries if isinstance(entries, list) else list(entries)
+    columns: dict[str, pd.Series] = {}
+    for key in FIELDS:
+        default = DEFAULTS.get(key, "")
+        values = [entry.get(key, default) for entry in rows]
+        if key in TEXT:
+            values = ["" if v is None else str(v) for v in values]
+        elif key in ("alive", "major_illness"):
+            values = [bool(default if v is None else v) for v in values]
+            columns[key] = pd.Series(values, dtype=bool)
+            continue
+        numeric = key in ("source_row", "disability_grade")  # whole numbers or None: let pandas infer
+        columns[key] = pd.Series(values) if numeric else pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, columns=list(FIELDS))

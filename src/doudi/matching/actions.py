@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doudi.linkage import pipeline
+from doudi.linkage.engines import ENGINES, EngineError
 from doudi.linkage.records import frame
 from doudi.registry import access, audit
 
@@ -43,22 +44,38 @@ def run_match(
     progress: Callable[[str], None] | None = None,
 ) -> MatchRun:
     """Match the registry rows in the user's region and store the run, its links, review queue and classes."""
-    if engine != "duckdb":
-        raise MatchError(_("本版本只提供 DuckDB 计算引擎(--engine duckdb)"))
+    if engine not in ENGINES:
+        raise MatchError(_("未知的计算引擎;可选 duckdb 或 spark"))
     scope = access.scope_of(user)
     if scope is None:
         raise MatchError(_("该用户没有管辖范围,不能运行比对;请先为其设置角色和区划"))
     records = read_registry(user)
     if not records.poverty:
         raise MatchError(_("管辖范围内没有建档立卡户成员;请先导入建档立卡贫困人口名册"))
-    result = pipeline.run(
-        frame(records.poverty), frame(records.rolls), model=model, train=train,
-        thresholds=thresholds, progress=progress,
-    )  # fmt: skip
+    if model is None and train is None:
+        model = stored_model(scope)
+    try:
+        result = pipeline.run(
+            frame(records.poverty), frame(records.rolls), model=model, train=train,
+            thresholds=thresholds, progress=progress, engine=engine,
+        )  # fmt: skip
+    except EngineError as exc:
+        raise MatchError(str(exc)) from exc
     with transaction.atomic():
         run = _store(user, scope, engine, records, result)
     audit.record(user, MATCH_ACTION, run, region_code=scope, **run.counts)
     return run
+
+
+def stored_model(scope: str) -> dict[str, Any] | None:
+    """The model trained by the latest complete run over this region: trained once, reused (EM costs more than the
+    whole rest of a run); `train=True` trains afresh. None when no run here has trained one."""
+    run = (
+        MatchRun.objects.filter(region_code=scope, status=RunStatus.COMPLETE, trained=True)
+        .order_by("-started_at", "-pk")
+        .first()
+    )
+    return run.model if run is not None and run.model.get("comparisons") else None
 
 
 def _store(

@@ -106,7 +106,11 @@ def _summary(console: Any, counts: dict[str, Any]) -> None:
 @click.option("--auto-threshold", type=float, default=0.99, show_default=True, help="自动链接的匹配概率下限")
 @click.option("--review-threshold", type=float, default=0.5, show_default=True, help="人工复核的匹配概率下限")
 @click.option(
-    "--engine", type=click.Choice(["duckdb"]), default="duckdb", show_default=True, help="计算引擎 / engine"
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="概率比对的计算引擎(spark 需安装 doudi[spark] 和 Java 17) / engine of the probabilistic stage",
 )
 def match(
     poverty: Path | None,
@@ -123,7 +127,7 @@ def match(
     """比对建档立卡贫困人口与低保、特困名册:先按身份证号精确比对,再概率比对,最后按户分类。
 
     Cross-match the poverty registry with the dibao and tekun rolls: exact on the cleaned ID, then Fellegi-Sunter
-    (Splink on DuckDB), then household classes. Give roster files and --out, or --user to match the registry.
+    (Splink on DuckDB or Spark), then household classes. Give roster files and --out, or --user to match the registry.
     """
     from rich.console import Console
 
@@ -134,7 +138,7 @@ def match(
         raise click.BadParameter(str(exc)) from exc
     model = _load_model(model_path)
     if poverty is not None or dibao is not None or tekun is not None:
-        counts = _files(console, poverty, dibao, tekun, out, model, train, thresholds)
+        counts = _files(console, poverty, dibao, tekun, out, model, train, thresholds, engine)
     elif username:
         counts = _registry(console, username, model, train, thresholds, engine)
     else:
@@ -153,9 +157,11 @@ def _files(
     model: dict[str, Any] | None,
     train: bool | None,
     thresholds: Thresholds,
+    engine: str,
 ) -> dict[str, Any]:
     from doudi.ingest.problems import FileProblem
     from doudi.linkage import export, pipeline
+    from doudi.linkage.engines import EngineError
     from doudi.linkage.files import read_roster
     from doudi.linkage.records import frame
 
@@ -171,10 +177,13 @@ def _files(
         except FileProblem as exc:
             raise click.ClickException(exc.message) from exc
     rolls = [e for key in ("dibao", "tekun") if key in read for e in read[key].entries]
-    result = pipeline.run(
-        frame(read["poverty"].entries), frame(rolls), model=model, train=train, thresholds=thresholds,
-        progress=_progress(console),
-    )  # fmt: skip
+    try:
+        result = pipeline.run(
+            frame(read["poverty"].entries), frame(rolls), model=model, train=train, thresholds=thresholds,
+            progress=_progress(console), engine=engine,
+        )  # fmt: skip
+    except EngineError as exc:
+        raise click.ClickException(str(exc)) from exc
     file_duplicates = [d for r in read.values() for d in r.duplicates]
     written = export.write(result, out, file_duplicates)
     console.print(f"结果已写入 {out}:{', '.join(p.name for p in written)}")

@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from doudi.cli import main
 from doudi.core import ids
+from doudi.linkage.model import shipped_model
 from doudi.matching.actions import decide_review, run_match
 from doudi.matching.models import ClericalReview, HouseholdCoverage, MatchRun, PersonLink
 from doudi.registry.models import DibaoMember, Membership
@@ -112,3 +113,14 @@ def test_cli_match_unknown_user_says_how_to_fix() -> None:
     result = CliRunner().invoke(main, ["match", "--user", "nobody"])
     assert result.exit_code != 0
     assert "没有名为“nobody”的有效用户" in result.output
+
+
+@pytest.mark.django_db
+def test_a_model_trained_once_is_reused_by_later_runs_over_the_region(county: dict) -> None:  # type: ignore[type-arg]
+    user = create_user("county_civil", scope=VILLAGE[:6])
+    trained = {**shipped_model(), "probability_two_random_records_match": 2e-4}
+    MatchRun.objects.create(region_code=VILLAGE[:6], status="complete", trained=True, model=trained)
+    run = run_match(user)
+    assert run.model == trained and not run.trained
+    fresh = run_match(user, model=shipped_model())
+    assert fresh.model == shipped_model()

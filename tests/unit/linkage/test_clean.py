@@ -1,7 +1,7 @@
 from datetime import date
 
 from doudi.core import ids
-from doudi.linkage.clean import clean, clean_id, pinyin
+from doudi.linkage.clean import birth_of, clean, clean_id, pinyin, sex_of
 from doudi.linkage.model import BLOCKING_KEYS, blocking_keys, id_keys
 from doudi.linkage.records import frame
 from tests.unit.linkage.world import swap, typo
@@ -86,3 +86,37 @@ def test_blank_id_falls_back_to_the_head_column_on_the_heads_own_row_and_to_the_
     ]
     cleaned = clean(frame(rows))
     assert cleaned["id"].tolist() == [child, child, ""]
+
+
+def test_id_stored_as_excel_number_falls_back_to_the_certificate() -> None:
+    """An ID cell Excel turned into 5.30627E+17 lost its digits; the disability certificate holds the number."""
+    row = {"uid": "p:1", "roster": "poverty", "household": "P", "name": "王丹娟", "relation": "之女"}
+    out = clean(frame([{**row, "id_raw": "5.30627E+17", "id_alt": NUMBER}]))
+    assert (out.iloc[0]["id"], out.iloc[0]["id_valid"]) == (NUMBER, True)
+    assert out.iloc[0]["id_problem"] == "id_stored_as_number"
+
+
+def test_column_cleaning_agrees_with_the_cell_functions() -> None:
+    """clean() takes the clean cells a column at a time and the rest cell by cell: both paths give the same."""
+    cells = [
+        NUMBER,
+        typo(NUMBER, 15),
+        swap(NUMBER, 8),
+        NUMBER[:6] + NUMBER[8:17],
+        " " + NUMBER,
+        "5.30627196203141E+17",
+        "",
+        "5306271962031",
+        NUMBER[:10] + "1341" + NUMBER[14:],
+        "ABC",
+    ]
+    rows = [
+        {"uid": f"p:{i}", "roster": "poverty", "household": "P", "name": "李", "id_raw": c}
+        for i, c in enumerate(cells)
+    ]
+    out = clean(frame(rows))
+    for cell, (_, row) in zip(cells, out.iterrows(), strict=True):
+        number, valid, problem = clean_id(cell)
+        assert (row["id"], row["id_valid"], row["id_problem"]) == (number, valid, problem), cell
+        assert row["birth_date"] == birth_of(number), cell
+        assert row["sex"] == sex_of(number), cell

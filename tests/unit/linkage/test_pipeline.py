@@ -85,9 +85,30 @@ def test_roll_households_not_in_the_registry(result: pipeline.LinkageResult) -> 
     assert only == {"D:" + world.LIU, "D:" + world.HE}
 
 
-def test_member_listed_in_another_households_roll_is_a_conflict(result: pipeline.LinkageResult) -> None:
+def test_member_who_moved_into_a_linked_households_roll_leaves_hers_not_covered(
+    result: pipeline.LinkageResult,
+) -> None:
+    """杨小芳 is listed in card household P:9 but is in the dibao roll of 杨军's household (P:6): that covers P:6,
+    not P:9, whose other member is covered by nothing — a 漏保 candidate, the move in its detail."""
     row = household(result, "P:9")
-    assert row["class"] == "conflict"
-    assert row["covered_members"] == ["poverty:15"]
-    assert "他户" in row["detail"]["conflicts"][0]
+    assert row["class"] == "not_covered"
+    assert row["moved_members"] == ["poverty:15"]
+    assert row["covered_members"] == []
+    assert "已迁入他户" in row["detail"]["conflicts"][0]
     assert household(result, "P:6")["class"] == "covered_dibao"
+
+
+def test_member_who_married_into_a_dibao_household_outside_the_registry_leaves_hers_not_covered(
+    result: pipeline.LinkageResult,
+) -> None:
+    """吴丽 is the only member of P:10 in 周强's dibao household, as its 之儿媳, beside its own head."""
+    row = household(result, "P:10")
+    assert linked(result, "poverty:17") == {"dibao:12"}
+    assert row["class"] == "not_covered"
+    assert row["moved_members"] == ["poverty:17"]
+    assert row["detail"]["moved_names"] == ["吴丽"]
+
+
+def test_single_person_dibao_household_still_covers_its_member(result: pipeline.LinkageResult) -> None:
+    """孙丽 heads her own single-person dibao household: she is covered, not moved (P:7 partly covered)."""
+    assert household(result, "P:7")["moved_members"] == []

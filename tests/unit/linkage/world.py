@@ -65,6 +65,11 @@ MA = pid(date(1990, 8, 8), 811)  # duplicated in the poverty roster
 HE = pid(date(1960, 10, 10), 911)  # roll-only dibao household
 MOVED = pid(date(2003, 3, 3), 721)  # listed in card household P:9, but in the dibao roll of 杨军's household
 YANG_DA = pid(date(1960, 1, 1), 11)
+WU = pid(
+    date(1958, 6, 6), 31
+)  # card household P:10, not covered: its daughter married into 周强's dibao household
+WU_DAUGHTER = pid(date(1995, 9, 9), 42)
+ZHOU = pid(date(1993, 2, 2), 51)  # heads a dibao household not in the registry
 
 
 def poverty() -> list[dict[str, Any]]:
@@ -84,6 +89,8 @@ def poverty() -> list[dict[str, Any]]:
             person("poverty", 13, "P:8", "马超", "'" + MA),
             person("poverty", 14, "P:9", "杨大", YANG_DA),
             person("poverty", 15, "P:9", "杨小芳", MOVED, "之女"),
+            person("poverty", 16, "P:10", "吴国华", WU),
+            person("poverty", 17, "P:10", "吴丽", WU_DAUGHTER, "之女"),
         ]
     )
 
@@ -101,5 +108,7 @@ def rolls() -> list[dict[str, Any]]:
             person("dibao", 8, "D:" + SUN, "孙丽", SUN),
             person("dibao", 9, "D:" + HE, "何平", HE, village=OTHER_VILLAGE),
             person("dibao", 10, "D:" + YANG, "杨小芳", MOVED, "之孙女"),
+            person("dibao", 11, "D:" + ZHOU, "周强", ZHOU),
+            person("dibao", 12, "D:" + ZHOU, "吴丽", WU_DAUGHTER, "之儿媳"),
         ]
     )
