@@ -90,6 +90,20 @@ def issue(
     setup_django()
     from django.conf import settings
 
+    target = out_dir or Path(settings.VAR_DIR) / "rosters" / region
+    issue_and_print(kind, region, signer_name, reviewer_name, month, target, formats)
+
+
+def issue_and_print(
+    kind: str,
+    region: str,
+    signer_name: str,
+    reviewer_name: str | None,
+    month: str | None,
+    target: Path,
+    formats: tuple[str, ...],
+) -> None:
+    """Issue a version with the signer's key (the one CLI path of `roster issue` and `report monthly`)."""
     from doudi.signing.keys import KeyFileError
 
     from . import keystore
@@ -102,7 +116,6 @@ def issue(
         signer = keystore.signer_for(signer_name)
     except KeyFileError as exc:
         raise click.ClickException(f"{exc}。请先运行: doudi roster key --user {signer_name}") from None
-    target = out_dir or Path(settings.VAR_DIR) / "rosters" / region
     try:
         version = issue_version(
             kind, region, signer_user, signer, target, reviewer, _month(month), formats or FORMATS

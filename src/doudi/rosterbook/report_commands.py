@@ -11,7 +11,7 @@ import click
 
 from doudi.cli import setup_django
 
-from .commands import _month, _user
+from .commands import issue_and_print
 
 
 @click.group("report")
@@ -43,28 +43,9 @@ def monthly(
     from django.conf import settings
 
     from doudi.reports.monthly import KIND
-    from doudi.signing.keys import KeyFileError
 
-    from . import keystore
-    from .issue import FORMATS, IssueError, issue_version
-
-    signer_user = _user(signer_name, "--signer")
-    reviewer = _user(reviewer_name, "--reviewer") if reviewer_name else None
-    try:
-        signer = keystore.signer_for(signer_name)
-    except KeyFileError as exc:
-        raise click.ClickException(f"{exc}。请先运行: doudi roster key --user {signer_name}") from None
     target = out_dir or Path(settings.VAR_DIR) / "reports" / region
-    try:
-        version = issue_version(
-            KIND, region, signer_user, signer, target, reviewer, _month(month), formats or FORMATS
-        )
-    except IssueError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"已签发 {version} {version.period} {version.reference}")
-    click.echo(f"SM3 {version.digest}")
-    for fmt, info in version.files.items():
-        click.echo(f"{fmt}: {info['path']}")
+    issue_and_print(KIND, region, signer_name, reviewer_name, month, target, formats)
 
 
 __all__ = ["report"]
