@@ -163,7 +163,10 @@ def flag_missing(batch: m.ImportBatch) -> int:
             "person_id", flat=True
         )
     )
-    people = m.Person.objects.prefetch_related("memberships__household").order_by("pk")
+    # select_related, not a second prefetch level: Django's forward-key prefetch writes one OR term per household,
+    # past SQLite's expression-depth limit (1000) for a chunk of 2,000 persons
+    memberships = models.Prefetch("memberships", queryset=m.Membership.objects.select_related("household"))
+    people = m.Person.objects.prefetch_related(memberships).order_by("pk")
     flags = [
         ReviewFlag(
             kind=FlagKind.MISSING_FROM_ROSTER,

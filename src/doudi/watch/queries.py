@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from doudi.monitor import parameters as monitor_parameters
 from doudi.monitor.payroll import PayKind, PayLine
@@ -28,6 +28,7 @@ from doudi.registry.assessment import assessments, household_input
 from doudi.registry.assessment import households as registry_households
 from doudi.rules.engine import assess
 from doudi.rules.parameters import default_table
+from doudi.rules.reasons import Outcome
 from doudi.rules.timelines import month_of
 
 from . import sanctions
@@ -155,7 +156,11 @@ def _dibao_lines(user: Any, month: date, region: str) -> list[PayLine]:
         .exclude(start_date__gt=end)
         .exclude(status="suspended")
         .select_related("household", "household__head", "person")
-        .prefetch_related("watch_changes", "members__person")
+        # The members' persons are joined, not prefetched: Django 5.2 prefetches a forward foreign key with one
+        # OR term per id on SQLite, which exceeds its expression depth (1000) in a county-sized payroll.
+        .prefetch_related(
+            "watch_changes", Prefetch("members", queryset=m.DibaoMember.objects.select_related("person"))
+        )
     )
     living = _households_with_living_members(user, month, region)
     lines = []
@@ -308,8 +313,8 @@ def warnings(user: Any, on: date, region: str = "") -> dict[str, list[WarningEnt
     covered = {h.pk for h in covered_households(user, on, prefix)}
     by_village: dict[str, list[WarningEntry]] = defaultdict(list)
     for h, a in assessments(on, prefix or None):
-        if isinstance(a, str):
-            continue  # the record is incomplete; `doudi assess` lists these
+        if isinstance(a, str) or a.outcome is Outcome.NEEDS_DATA:
+            continue  # the record is incomplete (no figures to warn on); `doudi assess` lists these
         params = parameters_for(h, on)
         ex = a.explanation
         poverty = getattr(h, "poverty", None)
