@@ -7,6 +7,7 @@ RSS (resource.getrusage ru_maxrss of that process and its writer child) is per m
 
     .venv/bin/python bench/bench_synth.py                      # 300,000 persons x 3, province 1,000,000 x 1
     .venv/bin/python bench/bench_synth.py --persons 20000 --runs 1 --large 0
+    .venv/bin/python bench/bench_synth.py --runs 0 --large 8000000   # the province only
 """
 
 from __future__ import annotations
@@ -102,13 +103,14 @@ def main() -> None:
             f"anchor xlsxwriter {anchor['seconds']:.1f} s wall, {anchor['cpu']:.1f} s cpu",
             flush=True,
         )
-    median = statistics.median(g["seconds"] for g in gens)
-    anchor_median = statistics.median(a["seconds"] for a in anchors)
-    print(
-        f"{args.persons:,} persons: synth median {median:.1f} s (cpu {statistics.median(g['cpu'] for g in gens):.1f} s)"
-        f"; anchor median {anchor_median:.1f} s; ratio {median / anchor_median:.2f}; "
-        f"peak RSS {max(g['peak_mb'] for g in gens):.0f} MB"
-    )
+    if gens:
+        median = statistics.median(g["seconds"] for g in gens)
+        anchor_median = statistics.median(a["seconds"] for a in anchors)
+        print(
+            f"{args.persons:,} persons: synth median {median:.1f} s (cpu {statistics.median(g['cpu'] for g in gens):.1f} s)"
+            f"; anchor median {anchor_median:.1f} s; ratio {median / anchor_median:.2f}; "
+            f"peak RSS {max(g['peak_mb'] for g in gens):.0f} MB"
+        )
     if args.large:
         with tempfile.TemporaryDirectory() as out:
             big = _child({"fn": "run_generate", "persons": args.large, "province": True, "out": out})
