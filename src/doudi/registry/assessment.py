@@ -155,7 +155,7 @@ def household_input(h: m.Household, on: date, exit_months: int | None = None) ->
         for p in persons
         for s in p.support_measures.all()
     )
-    return r.Household(
+    record = r.Household(
         household_id=h.household_no or f"household-{h.pk}",
         region=h.village_code or h.county_code,
         hukou_county=h.hukou_county_code or None,
@@ -172,6 +172,9 @@ def household_input(h: m.Household, on: date, exit_months: int | None = None) ->
         ),
         support=support,
     )
+    from doudi.feeds.assessment_evidence import with_evidence  # the feeds app reads the registry, not back
+
+    return with_evidence(h, persons, on, record)  # verified income and property, with an authorisation
 
 
 DECLARED_INCOME = "declared_net_income"  # 建档立卡家庭年人均纯收入, as the poverty registry recorded it
@@ -197,7 +200,9 @@ def households(region: str | None) -> Iterator[m.Household]:
         "support_measures",
         "tekun_enrolments",
     ]
-    return (
+    from doudi.feeds.assessment_evidence import attached  # each with its departments' data
+
+    return attached(
         qs.select_related("poverty")
         .prefetch_related(
             Prefetch("memberships", queryset=m.Membership.objects.select_related("person")),
@@ -434,6 +439,9 @@ def _chunk(pks: list[int]) -> list[HouseholdRow]:
         ("person_id", "kind", "village_confirmed_on", "township_confirmed_on", "county_confirmed_on"),
     ):
         persons[s.person_id].support_measures.append(s)
+    from doudi.feeds.assessment_evidence import attach
+
+    attach(households, memberships)  # the chunk's departments' data, as household_input would read it
     return [households[pk] for pk in pks if pk in households]
 
 

@@ -208,7 +208,18 @@ def _facts(h: Household, on: dict[str, Member], params: ParameterSet, a: Assessm
     ex.add(
         "d3.failures", "财产核查未通过项(D3)", "未核查" if failures is None else [r.value for r in failures]
     )
+    _evidence(h, ex)
     return _Facts(members, persons, standard, income, pc_yearly, below, hukou_ok, failures)
+
+
+def _evidence(h: Household, ex: Explanation) -> None:
+    """Where departments' data (家庭经济状况核对) replaced or added to the declaration, item by item."""
+    for n, note in enumerate(h.evidence_notes):
+        ex.add(f"evidence.note.{n}", "部门数据核对", note)
+    for n, source in enumerate(i.source for i in h.income if i.source):
+        ex.add(f"evidence.income.{n}", "收入依据", source)
+    for n, source in enumerate(p.source for p in h.property or () if p.source):
+        ex.add(f"evidence.property.{n}", "财产依据", source)
 
 
 def _members(h: Household, a: Assessment) -> dict[str, Member]:

@@ -201,6 +201,7 @@ def _income(raw: Any, where: str) -> Income:
         period,
         None if d.get("member") is None else str(d["member"]),
         countable,
+        None if d.get("source") is None else str(d["source"]),
     )
 
 
@@ -226,6 +227,7 @@ def _property(raw: Any, where: str) -> PropertyItem:
         bought_on=_opt_date(d.get("bought_on"), f"{where}.bought_on"),
         mobility_vehicle=_bool(d, "mobility_vehicle", where),
         net_profit_yearly=_money(d, "net_profit_yearly", where),
+        source=None if d.get("source") is None else str(d["source"]),
     )
 
 
@@ -298,6 +300,7 @@ def household_from_json(raw: Any, where: str = "household") -> Household:
             _support(x, f"{where}.support[{i}]") for i, x in enumerate(_list(d.get("support"), where))
         ),
         irregular_income=_bool(d, "irregular_income", where),
+        evidence_notes=tuple(str(n) for n in _list(d.get("evidence_notes"), where)),
         hardship=hardship,
     )
 
@@ -323,9 +326,21 @@ def _fen_keys(item: dict[str, Any], *names: str) -> dict[str, Any]:
     return {f"{k}_fen" if k in names else k: v for k, v in item.items()}
 
 
+def _declared(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Items without a department source leave `source` out (the form before evidence was used)."""
+    for item in items:
+        if item.get("source", "") is None:
+            del item["source"]
+    return items
+
+
 def household_to_json(h: Household) -> dict[str, Any]:
     """The canonical JSON form (money in fen) that `household_from_json` reads back."""
     d: dict[str, Any] = _clean(h)
+    if not d["evidence_notes"]:
+        del d["evidence_notes"]
+    _declared(d["income"])
+    _declared(d["property"] or [])
     d["hukou"] = {"county": d.pop("hukou_county"), "type": d.pop("hukou_type")}
     d["income"] = [_fen_keys(i, "amount") for i in d["income"]]
     d["deductions"] = [_fen_keys(i, "paid", "reimbursed") for i in d["deductions"]]

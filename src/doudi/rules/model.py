@@ -123,6 +123,7 @@ class Income:
     period: str = "year"  # "year" (last 12 months), "month" (x12)
     member: str | None = None  # person_id; None = household income
     countable: bool | None = None  # None = decided by the excluded-types parameter
+    source: str | None = None  # the department's record it came from (Chinese); None = declared
 
     @property
     def yearly(self) -> int:
@@ -145,6 +146,7 @@ class PropertyItem:
     bought_on: date | None = None  # vehicles
     mobility_vehicle: bool = False  # 残疾人功能性补偿代步车
     net_profit_yearly: int = 0  # companies, fen
+    source: str | None = None  # the department's record it came from (Chinese); None = declared
 
 
 @dataclass(frozen=True)
@@ -202,6 +204,7 @@ class Household:
     support: tuple[SupportMeasure, ...] = ()
     irregular_income: bool = False
     hardship: Hardship | None = None
+    evidence_notes: tuple[str, ...] = ()  # how departments' data was used, or why not (Chinese, explained)
 
     def member(self, person_id: str) -> Member | None:
         return next((m for m in self.members if m.person_id == person_id), None)
