@@ -5,7 +5,18 @@ import sys
 
 import pytest
 
-PURE = ["core", "ingest", "linkage", "rules", "campaign", "monitor", "signing", "synth", "evidence"]
+PURE = [
+    "core",
+    "ingest",
+    "linkage",
+    "rules",
+    "campaign",
+    "monitor",
+    "signing",
+    "synth",
+    "evidence",
+    "reports",
+]
 
 
 @pytest.mark.parametrize("package", PURE)
