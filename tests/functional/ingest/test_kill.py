@@ -124,6 +124,11 @@ def copies(tmp_path: Path, count: int) -> Iterator[list[Database]]:
     names = [f"{settings['NAME']}_kill{n}"[:63] for n in range(count)]
     connection.close()  # CREATE DATABASE ... TEMPLATE needs the template to have no sessions
     with closing(psycopg.connect(dbname="postgres", autocommit=True, **server)) as admin:
+        # Earlier tests' worker threads (live server, web import jobs) may leave idle sessions on the test database
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (settings["NAME"],),
+        )
         for name in names:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{settings["NAME"]}"')
