@@ -36,5 +36,6 @@ def login(username: str) -> Any:
         return get_user_model().objects.select_related("profile").get(username=username, is_active=True)
     except get_user_model().DoesNotExist:
         raise click.ClickException(
-            f"账号 {username!r} 不存在或已停用; 可用 `doudi db create-demo-users` 建立演示账号"
+            f"账号 {username!r} 不存在或已停用; 用 `doudi db create-user` 建立账号"
+            "(演示县可用 `doudi db create-demo-users`)"
         ) from None

@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
 from doudi.cli import setup_django
-
-
-def _month(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise click.BadParameter(f"月份应写作 YYYY-MM,如 2020-03,而不是 {value!r}") from None
-
-
-def _user(username: str, option: str):  # type: ignore[no-untyped-def]
-    from django.contrib.auth.models import User
-
-    try:
-        return User.objects.select_related("profile").get(username=username)
-    except User.DoesNotExist:
-        raise click.BadParameter(
-            f"没有用户 {username!r}(先用 doudi db 创建用户)", param_hint=option
-        ) from None
+from doudi.registry.cli_args import login, parse_month
 
 
 @click.group("roster")
@@ -57,7 +36,7 @@ def key(username: str, force: bool) -> None:
 
     from . import keystore
 
-    _user(username, "--user")
+    login(username)
     try:
         private, public = keystore.generate(username, overwrite=force)
     except KeyFileError as exc:
@@ -110,15 +89,22 @@ def issue_and_print(
     from .issue import FORMATS, IssueError, issue_version
     from .kinds import UnknownKind
 
-    signer_user = _user(signer_name, "--signer")
-    reviewer = _user(reviewer_name, "--reviewer") if reviewer_name else None
+    signer_user = login(signer_name)
+    reviewer = login(reviewer_name) if reviewer_name else None
     try:
         signer = keystore.signer_for(signer_name)
     except KeyFileError as exc:
         raise click.ClickException(f"{exc}。请先运行: doudi roster key --user {signer_name}") from None
     try:
         version = issue_version(
-            kind, region, signer_user, signer, target, reviewer, _month(month), formats or FORMATS
+            kind,
+            region,
+            signer_user,
+            signer,
+            target,
+            reviewer,
+            parse_month(month) if month else None,
+            formats or FORMATS,
         )
     except (IssueError, UnknownKind) as exc:
         raise click.ClickException(str(exc)) from None
