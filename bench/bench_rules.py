@@ -2,21 +2,24 @@
 the core dibao model written for openfisca-core run on the same households in the same run as the anchor.
 
     .venv/bin/python bench/bench_rules.py [--households 2500000] [--unique 20000] [--runs 3] [--date 2022-03-01]
+        [--no-explain] [--workers 1] [--no-anchor] [--check 2000]
     .venv/bin/python bench/bench_rules.py --registry 1000 [--runs 3]   # the registry run (SQLite), see registry()
 
 The input: --unique seeded households from `doudi.rules.sample` (2 % "complex": refusals, single-person
 applications, tekun enrolments, hardship), flattened to columns and repeated to --households rows, written as
-Parquet by `doudi.rules.columnar.write_parquet` and cached under /tmp/doudi_rules_<households>_<unique>_<share>
-(the first run writes it, in a child process so that its memory does not count). Each run then times, with
-wall and CPU seconds:
-  - read: `read_parquet` (columns straight into NumPy arrays; the few full records parsed lazily),
-  - assess: `assess_batch` over every household (vectorised, plus the fallback rows through the per-household path),
+Parquet by `doudi.rules.columnar.write_parquet` and cached under /tmp/doudi_rules_v<format>_<households>_<unique>_
+<share> (the first run writes it, in a child process so that its memory does not count). Each run then times, with
+wall and CPU seconds (CPU = process time: user + system, all threads):
+  - read: `read_parquet` (columns straight into NumPy arrays; identifiers and full records are read lazily),
+  - assess: `assess_batch` over every household with the explanation columns (vectorised, on --workers threads,
+    plus the fallback rows through the per-household path),
   - end to end: read + assess,
   - the anchor: the OpenFisca model (per-capita income with deductions, county standard, asset test, amount)
     on the same households: building the simulation from household/person arrays and calculating the amount.
 Peak RSS of the read + assess part is measured before the anchor runs. Then the first --check rows are compared
-with the per-household path `engine.assess` (outcome, amounts, reasons, to the fen) and the province total is
-checked to be the exact sum of household amounts.
+with the per-household path `engine.assess` (outcome, amounts, reasons, to the fen; and the explanation rendered
+from the batch's columns: the same steps, values and parameters), the province total is checked to be the exact
+sum of household amounts, and 1,000 random households' Chinese explanations are rendered from the batch result.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from doudi.rules.batch import OUTCOMES, Columns, assess_batch, flatten
+from doudi.rules.batch_explain import explanation, render
 from doudi.rules.columnar import FORMAT, read_parquet, tile, write_parquet
 from doudi.rules.engine import assess
 from doudi.rules.parameters import ParameterTable, default_table
@@ -43,8 +47,8 @@ from doudi.rules.sample import households
 
 def _write_input(directory: Path, n: int, unique: int, share: float, on: date) -> None:
     distinct = households(min(unique, n), on, seed=42, complex_share=share)
-    big, full = tile(flatten(distinct), n)
-    write_parquet(big, directory, full)
+    big, full, ids = tile(flatten(distinct), n)
+    write_parquet(big, directory, full, ids)
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
@@ -254,6 +258,10 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=2_000, help="rows compared with the per-household path")
     parser.add_argument("--date", default="2022-03-01")
     parser.add_argument("--no-anchor", action="store_true")
+    parser.add_argument(
+        "--no-explain", action="store_true", help="assess without the explanation columns (for comparison)"
+    )
+    parser.add_argument("--workers", type=int, default=1, help="threads of assess_batch")
     args = parser.parse_args()
     if args.registry:
         registry(args.registry, args.runs)
@@ -279,7 +287,9 @@ def main() -> None:
     for run in range(args.runs):
         cols = result = None  # the previous run's arrays are freed before the next read
         cols, r_wall, r_cpu = _timed(lambda: read_parquet(directory))
-        result, a_wall, a_cpu = _timed(lambda c=cols: assess_batch(None, on, table, c))
+        result, a_wall, a_cpu = _timed(
+            lambda c=cols: assess_batch(None, on, table, c, explain=not args.no_explain, workers=args.workers)
+        )
         reads.append((r_wall, r_cpu))
         assesses.append((a_wall, a_cpu))
         ends.append((r_wall + a_wall, r_cpu + a_cpu))
@@ -311,8 +321,13 @@ def main() -> None:
         )
 
     sample = households(min(args.unique, n), on, seed=42, complex_share=args.complex_share)
+    explained = 0
     for i in range(min(args.check, n)):
         a = assess(sample[i % len(sample)], on)
+        if result.explain is not None:  # the batch's explanation columns give the engine's explanation
+            e = explanation(result, cols, i)
+            assert (e.steps, e.parameters) == (a.explanation.steps, a.explanation.parameters), i
+            explained += 1
         got = (
             OUTCOMES[result.outcome[i]],
             int(result.benefit[i]),
@@ -339,7 +354,7 @@ def main() -> None:
     print(f"read Parquet:        {med(reads)}")
     print(f"assess (with reasons, amounts): {med(assesses)}")
     print(f"end to end:          {med(ends)}")
-    print(f"peak RSS read+assess: {peak:,.0f} MB")
+    print(f"peak RSS read+assess: {peak:,.0f} MiB ({peak * 2**20 / 1e9:.2f} GB)")
     if anchors:
         a_med = statistics.median(p[0] for p in anchors)
         print(f"anchor openfisca-core (build + calculate): {med(anchors)}")
@@ -349,8 +364,16 @@ def main() -> None:
         )
     print(
         f"monthly total {total / 100:,.2f} yuan (exact fen, the sum of household amounts); "
-        f"first {min(args.check, n):,} rows agree with the per-household path"
+        f"first {min(args.check, n):,} rows agree with the per-household path "
+        f"({explained:,} explanations: same steps, values and parameters)"
     )
+    if result.explain is not None:
+        rows = np.random.default_rng(1).integers(0, n, 1000)
+        texts, r_wall, r_cpu = _timed(lambda: [render(result, cols, int(i)) for i in rows])
+        print(
+            f"rendering 1,000 random households' Chinese explanations from the batch result: {r_wall:.2f} s wall, "
+            f"{r_cpu:.2f} s CPU (the first one reads the identifiers); e.g.\n{texts[0]}"
+        )
 
 
 if __name__ == "__main__":

@@ -6,7 +6,11 @@ the benefit (补差 or 分档), tekun T1-T3 with care level and amount (also for
 P3 (as the month index into the gradual exit), P4 (the prompt and single-person cover), P5, P6 (the refusal
 timeline), M1, M2 (the amount) and M3 with integer arithmetic only: every Fraction of the per-household path
 becomes a comparison or a division of exact integers, so both paths give the same results to the fen
-(tests/unit/rules/test_batch.py checks this on generated households).
+(tests/unit/rules/test_batch.py checks this on generated households). With `explain` it also keeps every
+household's explanation as columns (`BatchExplain`: the intermediate values as exact integers, the parameters used
+as bits of a per-county parameter table, member-level steps as sparse rows), from which
+`doudi.rules.batch_explain` renders the same explanation `engine.assess` gives (tests/unit/rules/
+test_batch_explain.py).
 
 Only an enrolled household above the standard whose gradual-exit period lies outside the county's range is handed
 to the per-household path `doudi.rules.engine.assess` (which reports the error); `BatchResult.fallback` marks it.
@@ -15,11 +19,13 @@ docs/rules-dev.md describes the layout.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -48,6 +54,17 @@ BIG = np.int64(1) << np.int64(50)  # "no cap"
 _RELATIONS = {r: i for i, r in enumerate(Relation)}
 _LABOR = {LaborCapacity.FULL: 0, LaborCapacity.PARTIAL: 1, LaborCapacity.NONE: 2}
 _PROPERTY = {k: i for i, k in enumerate(PropertyKind)}
+_PROPERTY_PARAMETERS = (
+    "property.max_houses",
+    "property.financial_assets_multiple",
+    "property.disposable_income_prior_year",
+    "property.vehicle_limit",
+    "property.company_profit_multiple",
+    "property.urban_disposable_income_prior_year",
+)
+_CARE_PARAMETERS = tuple(
+    f"tekun.care_{mode}_{level}" for mode in ("home", "institution") for level in ("self", "partial", "full")
+)
 _DUTY_DEFAULT = [_RELATIONS[r] for r in (Relation.PARENT, Relation.GRANDPARENT, Relation.GRANDCHILD)]
 
 
@@ -65,6 +82,17 @@ class Columns:
     prop: dict[str, NDArray[Any]] = field(default_factory=dict)
     sup: dict[str, NDArray[Any]] = field(default_factory=dict)
     off: dict[str, NDArray[Any]] = field(default_factory=dict)
+    ids: IdSource | None = None  # household and member identifiers, read only to render explanations
+
+
+class IdSource(Protocol):
+    """Identifiers by household row, for rendering (the rules never read them)."""
+
+    def household(self, i: int) -> tuple[str, str]:  # household id, region
+        ...
+
+    def members(self, i: int) -> Sequence[str]:  # person ids of household i's member rows, in order
+        ...
 
 
 def _tri(value: bool | None) -> int:
@@ -123,6 +151,30 @@ _PROPERTY_KEYS = ("hh", "kind", "value", "count", "bought", "mobility", "profit"
 _WIDE = {"current", "yearly", "paid", "reimbursed", "value", "profit"}
 _INT32 = {"hh", "member", "above", "bought", "count", "month"}
 _INT16 = {"by", "county", "kind", "age"}
+
+
+def money_column(key: str) -> bool:
+    """Money columns are int64 in memory from `flatten`; Parquet stores them as int32 when every value fits
+    (`columnar.write_parquet`), and `assess_batch` widens them slice by slice."""
+    return key in _WIDE
+
+
+def _widened(cols: Columns) -> Columns:
+    """The columns with int64 money (a shallow copy when some are narrower; the input is not changed)."""
+    narrow = [
+        (name, key)
+        for name in TABLES
+        for key in _WIDE.intersection(getattr(cols, name))
+        if getattr(cols, name)[key].dtype != np.int64
+    ]
+    if not narrow:
+        return cols
+    out = copy.copy(cols)
+    for name in {name for name, _ in narrow}:
+        setattr(out, name, dict(getattr(cols, name)))
+    for name, key in narrow:
+        getattr(out, name)[key] = getattr(cols, name)[key].astype(np.int64)
+    return out
 
 
 def column_dtype(key: str) -> type[np.signedinteger[Any]]:
@@ -210,6 +262,12 @@ class CountyParameters:
     tiers: list[list[tuple[Fraction, int]]]
     excluded: NDArray[np.bool_]  # [county, income kind]
     care: I64  # [county, care mode (home 0, institution 1) x 3 + care level (self 0, partial 1, full 2)]
+    sets: list[ParameterSet] = field(default_factory=list)  # [county]: the parameter table of explanations
+    names: list[str] = field(default_factory=list)  # bit k of `BatchExplain.parameters` = names[k]
+    in_force: NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))  # [county]
+
+    def bit(self, *names: str) -> np.uint64:
+        return np.uint64(sum(1 << self.names.index(n) for n in names))
 
 
 def _ratio(f: Fraction) -> tuple[int, int]:
@@ -222,8 +280,15 @@ def county_parameters(
     rows: dict[str, list[int]] = {}
     tiers: list[list[tuple[Fraction, int]]] = []
     excluded = np.zeros((len(counties), max(len(kinds), 1)), dtype=bool)
+    sets: list[ParameterSet] = []
+    names = list(table.definitions)
+    if len(names) > 64:  # `BatchExplain.parameters` holds one bit per parameter in a uint64
+        raise ValueError(f"{len(names)} parameters are defined; the explanation columns hold at most 64")
+    in_force = np.zeros(len(counties), dtype=np.uint64)
     for c, county in enumerate(counties):
         p = table.at(on, county)
+        sets.append(p)
+        in_force[c] = sum(1 << k for k, name in enumerate(names) if p.has(name))
 
         def put(key: str, value: int) -> None:
             rows.setdefault(key, []).append(value)
@@ -244,6 +309,7 @@ def county_parameters(
             if p.has("deduction.employment_cost_share")
             else Fraction(0)
         )
+        put("share_on", int(p.has("deduction.employment_cost_share")))
         put("s_num", share.numerator)
         put("s_den", share.denominator)
         ecap = p.optional_fen("deduction.employment_cost_monthly_cap") if share else None
@@ -300,20 +366,29 @@ def county_parameters(
         ],
         axis=1,
     ).reshape(len(counties), 6)
-    return CountyParameters(values, tiers, excluded, care)
+    return CountyParameters(values, tiers, excluded, care, sets, names, in_force)
+
+
+_EXACT = 2**53  # float64 adds integers exactly while every partial sum stays below this
 
 
 def _isum(index: NDArray[Any], values: NDArray[Any], size: int) -> I64:
-    """Exact integer group sums (np.bincount works in float64). Rows sorted by owner (as `flatten` and
-    `doudi.rules.columnar` give them) use differences of a running int64 sum; others np.add.at."""
-    values = values.astype(np.int64, copy=False)
+    """Exact integer group sums. np.bincount adds in float64, which is exact while |each value| x rows < 2**53
+    (checked: fen amounts are far below); it is one pass and ~4x faster than np.add.reduceat over 100,000 small
+    groups. Past the bound: differences of a running int64 sum (rows sorted by owner, as `flatten` and
+    `doudi.rules.columnar` give them) or np.add.at."""
     if index.size == 0:
         return np.zeros(size, dtype=np.int64)
+    bound = max(int(values.max()), -int(values.min())) * index.size
+    if bound < _EXACT:
+        out: I64 = np.bincount(index, weights=values, minlength=size).astype(np.int64)
+        return out
+    values = values.astype(np.int64, copy=False)
     if bool(np.all(index[1:] >= index[:-1])):
         counts = np.bincount(index, minlength=size)
         ends = np.cumsum(counts)
         running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(values)])
-        out: I64 = running[ends] - running[ends - counts]
+        out = running[ends] - running[ends - counts]
         return out
     out = np.zeros(size, dtype=np.int64)
     np.add.at(out, index, values)
@@ -321,26 +396,10 @@ def _isum(index: NDArray[Any], values: NDArray[Any], size: int) -> I64:
 
 
 class _Sums:
-    """Exact per-owner sums; the group boundaries of an owner column are computed once per call."""
-
-    def __init__(self) -> None:
-        self._groups: dict[int, tuple[NDArray[Any], NDArray[Any]] | None] = {}
+    """Exact per-owner sums (`_isum`)."""
 
     def __call__(self, index: NDArray[Any], values: NDArray[Any], size: int) -> I64:
-        key = id(index)
-        if key not in self._groups:
-            if index.size and bool(np.all(index[1:] >= index[:-1])):
-                counts = np.bincount(index, minlength=size)
-                ends = np.cumsum(counts)
-                self._groups[key] = (ends, ends - counts)
-            else:
-                self._groups[key] = None
-        groups = self._groups[key]
-        if groups is None:
-            return _isum(index, values, size)
-        running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(values, dtype=np.int64)])
-        out: I64 = running[groups[0]] - running[groups[1]]
-        return out
+        return _isum(index, values, size)
 
 
 class _PerRow(dict[str, I64]):
@@ -392,10 +451,71 @@ class BatchResult:
     reasons: I64  # bit i = Reason i
     fallback: B
     assessments: dict[int, Assessment]  # the fallback households' full assessments
+    explain: BatchExplain | None = (
+        None  # every household's explanation as columns (doudi.rules.batch_explain)
+    )
 
     def reason_set(self, i: int) -> set[Reason]:
         bits = int(self.reasons[i])
         return {r for k, r in enumerate(REASONS) if bits >> k & 1}
+
+
+# D3 failures in the order `assets.property_failures` lists them (bit k of `BatchExplain.property`)
+D3 = (
+    Reason.D3_HOUSES,
+    Reason.D3_FINANCIAL,
+    Reason.D3_VEHICLE,
+    Reason.D3_NON_RESIDENTIAL,
+    Reason.D3_COMPANY,
+)
+STEP_BENEFIT, STEP_EXIT = 1, 2  # bits of `BatchExplain.steps`
+
+
+@dataclass
+class BatchExplain:
+    """The explanation of every household as columns: the intermediate values of `engine.assess`'s explanation
+    as exact integers, the parameters used as bits, and the few member-level steps as sparse rows.
+    `doudi.rules.batch_explain.explanation` renders one household's `Explanation` from them.
+
+    Values marked x D are scaled by the county's employment-share denominator (`values["s_den"]`), x R by the
+    denominator of the sanction reduction (`values["red_den"]`); money is fen. The parameter set of household i
+    is `sets[county[i]]` (the county column of the input): its values carry their date, region and reference."""
+
+    sets: list[ParameterSet]  # the small parameter table, one set per county of the input
+    names: list[str]  # bit k of `parameters` = the parameter names[k]
+    scale: dict[str, I64]  # "D" and "R" per county
+    persons: NDArray[np.signedinteger[Any]]  # counted members
+    gross: NDArray[np.signedinteger[Any]]  # countable income, yearly
+    excluded: NDArray[np.signedinteger[Any]]  # income not counted (exempt kinds), yearly
+    rigid: NDArray[np.signedinteger[Any]]  # rigid-spending deduction after the cap
+    employment: NDArray[np.signedinteger[Any]]  # employment-cost deduction, x D
+    net: NDArray[np.signedinteger[Any]]  # countable income after deductions, x D (per capita: / persons)
+    property: NDArray[np.int8]  # bit k = D3[k] failed; -1 = property not checked
+    units: NDArray[np.signedinteger[Any]]  # covered persons less sanctioned shares, x R (benefit steps only)
+    tier: NDArray[np.int8]  # index into the county's tiers of the tier paid (tiers method), -1 = none
+    months: NDArray[np.int8]  # the gradual-exit period (gradual-exit step only)
+    steps: NDArray[np.int8]  # STEP_BENEFIT: the benefit steps; STEP_EXIT: the gradual-exit step
+    parameters: NDArray[np.uint64]  # bit k: parameter names[k] was used
+    tekun_member: I64  # member rows in tekun (sorted), with the T1 ground (tekun.T1_GROUNDS), care level
+    tekun_ground: NDArray[np.int8]  # (0 self, 1 partial, 2 full) and monthly amount
+    tekun_level: NDArray[np.int8]
+    tekun_amount: I64
+    single_member: I64  # member rows with P4 single-person cover (sorted), own income x D and amount
+    single_net: I64
+    single_amount: I64
+    columns: Columns | None = (
+        None  # the input columns (to render: `batch_explain.explanation(result, columns, i)`)
+    )
+
+    def parameter_set(self, county: int) -> ParameterSet:
+        return self.sets[county]
+
+    def standard(self, county: int, urban: bool) -> int:
+        """The yearly standard applied (a parameter of the set; not stored per household)."""
+        p = self.sets[county]
+        if urban:
+            return p.fen("dibao.urban_standard_monthly") * 12
+        return p.fen("dibao.rural_standard_yearly")
 
 
 def _ages(m: dict[str, I64], on: date) -> I64:
@@ -404,13 +524,22 @@ def _ages(m: dict[str, I64], on: date) -> I64:
     return ages
 
 
+_HEAD = np.zeros(256, dtype=bool)  # relation code -> head or spouse
+_HEAD[[_RELATIONS[Relation.HEAD], _RELATIONS[Relation.SPOUSE]]] = True
+_DUTY = np.zeros(256, dtype=bool)  # relation code -> support duty by default
+_DUTY[_DUTY_DEFAULT] = True
+
+
 def _counted(m: dict[str, I64], age: I64) -> B:
-    rel = m["rel"]
-    head = (rel == _RELATIONS[Relation.HEAD]) | (rel == _RELATIONS[Relation.SPOUSE])
-    independent = np.where(m["cli"] >= 0, m["cli"] == 1, m["labor"] == 0)
-    child = (rel == _RELATIONS[Relation.CHILD]) & ((age < 18) | (m["school_counted"] == 1) | ~independent)
-    duty = np.where(m["duty"] >= 0, m["duty"] == 1, np.isin(rel, _DUTY_DEFAULT))
-    other = ~head & (rel != _RELATIONS[Relation.CHILD]) & duty & (m["lives"] == 1)
+    rel = m["rel"].astype(np.uint8, copy=False)
+    head = _HEAD[rel]
+    cli = m["cli"]
+    independent = (cli == 1) | ((cli < 0) & (m["labor"] == 0))
+    is_child = rel == _RELATIONS[Relation.CHILD]
+    child = is_child & ((age < 18) | (m["school_counted"] == 1) | ~independent)
+    duty_ = m["duty"]
+    duty = (duty_ == 1) | ((duty_ < 0) & _DUTY[rel])
+    other = ~head & ~is_child & duty & (m["lives"] == 1)
     counted: B = (m["excl"] == 0) & (head | child | other)
     return counted
 
@@ -453,12 +582,13 @@ def _single_person(
     std: I64,
     countable: B,
     county: NDArray[Any],
-) -> tuple[I64, B]:
+) -> tuple[I64, B, I64]:
     """P4 for applicants: each one's own countable income (own items and deductions, own employment cost),
-    the income test for one person and the one-person benefit. Returns (amount, below the standard)."""
+    the income test for one person and the one-person benefit. Returns (amount, below the standard, own
+    countable income x the county's employment-share denominator)."""
     k = len(members)
     if k == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=np.int64)
     m, inc, ded, P = cols.m, cols.inc, cols.ded, cp.values
     slot = np.full(len(m["hh"]), -1, dtype=np.int64)
     slot[members] = np.arange(k)
@@ -491,7 +621,7 @@ def _single_person(
         for share, value in reversed(cp.tiers[int(cc)]):
             tier[net[rows] * share.denominator < share.numerator * st[rows] * D[rows]] = value
         amount[rows] = tier
-    return amount, ok
+    return amount, ok, net
 
 
 def assess_batch(
@@ -501,8 +631,14 @@ def assess_batch(
     cols: Columns | None = None,
     run_fallback: bool = True,
     parameters: CountyParameters | None = None,
+    explain: bool = True,
+    workers: int = 1,
 ) -> BatchResult:
     """Assess all households; with run_fallback=False the fallback rows keep their vectorised values (for timing).
+    With `explain` (the default) the result carries every household's explanation as columns (`BatchExplain`);
+    `doudi.rules.batch_explain` renders any household's explanation from them. A batch of more than `CHUNK`
+    households runs in slices, on `workers` threads when more than 1 (shorter wall time on an idle machine, a
+    little more CPU and memory: docs/benchmarks.md).
 
     With `cols` given (from `doudi.rules.columnar.read_parquet` or a database read), `households` may be None
     (the columns' own records are used) or any mapping from row to record that holds at least the fallback rows."""
@@ -517,16 +653,42 @@ def assess_batch(
         parameters = county_parameters(table, on, cols.counties, cols.kinds)
     if n_h > CHUNK:  # a province: in slices of households, so that temporaries stay small
         out: BatchResult | None = None
-        for start in range(0, n_h, CHUNK):
+        columns: dict[str, NDArray[Any]] = {}
+        members: dict[str, list[NDArray[Any]]] = {name: [] for name in _EXPLAIN_MEMBERS}
+
+        whole = cols
+
+        def run(start: int) -> tuple[int, int, int, BatchResult]:
             stop = min(start + CHUNK, n_h)
+            chunk, m_lo = _slice(whole, start, stop)
             part = assess_batch(
-                _Shifted(households, start), on, table, _slice(cols, start, stop), run_fallback, parameters
+                _Shifted(households, start), on, table, chunk, run_fallback, parameters, explain, 1
             )
+            return start, stop, m_lo, part
+
+        # slices run on `workers` threads (NumPy releases the GIL in its loops) and are merged in order
+        for start, stop, m_lo, part in _ordered(run, range(0, n_h, CHUNK), workers):
             out = out or _empty(part, n_h)
             for name in _ARRAYS:
                 getattr(out, name)[start:stop] = getattr(part, name)
             out.assessments.update({i + start: a for i, a in part.assessments.items()})
+            if part.explain is not None:
+                for name in _EXPLAIN_ROWS:
+                    _put(columns, name, start, stop, getattr(part.explain, name), n_h)
+                for name in _EXPLAIN_MEMBERS:
+                    values = getattr(part.explain, name)
+                    members[name].append(values + m_lo if name.endswith("_member") else values)
+                first = part.explain
         assert out is not None
+        if explain:
+            out.explain = BatchExplain(
+                first.sets,
+                first.names,
+                first.scale,
+                **columns,
+                **{name: np.concatenate(parts) for name, parts in members.items()},
+                columns=cols,
+            )
         return out
     if n_h == 0:
         none = np.zeros(0, dtype=np.int64)
@@ -544,6 +706,8 @@ def assess_batch(
         )
     assert parameters is not None
     cp = parameters
+    given = cols
+    cols = _widened(cols)  # int32 money columns (from Parquet) become int64 for this slice's arithmetic
     h, m, P = cols.h, cols.m, cp.values
     county = h["county"]
     pv = _PerRow(P, county)  # per-household parameter values, gathered on first use
@@ -567,7 +731,11 @@ def assess_batch(
     in_hh = (imem == -1) | ((imem >= 0) & counted[np.maximum(imem, 0)])
     countable = np.where(inc["override"] >= 0, inc["override"] == 1, ~cp.excluded[county[ih], inc["kind"]])
     use = in_hh & countable
-    gross = sums(ih, np.where(use, inc["yearly"], 0), n_h)
+    if explain:  # countable and excluded income in one pass: owner x 2 + countable
+        both = _isum(ih.astype(np.int64) * 2 + countable, np.where(in_hh, inc["yearly"], 0), 2 * n_h)
+        gross, excluded = both[1::2], both[0::2]
+    else:
+        gross = sums(ih, np.where(use, inc["yearly"], 0), n_h)
     ded = cols.ded
     dh, dmem = ded["hh"], ded["member"]
     ded_in = (dmem == -1) | ((dmem >= 0) & counted[np.maximum(dmem, 0)])
@@ -577,16 +745,16 @@ def assess_batch(
     # employment cost: per earner (or per household for household wage items), capped, then summed
     wage_rows = np.flatnonzero(use & (inc["wage"] == 1))
     wmem = imem[wage_rows]
-    buckets, where_ = np.unique(np.where(wmem >= 0, wmem, n_m + ih[wage_rows]), return_inverse=True)
-    wage_sum = np.zeros(len(buckets), dtype=np.int64)
-    np.add.at(wage_sum, where_, inc["yearly"][wage_rows])
+    # buckets: member rows, then n_m + household rows for household wage items; a zero sum costs nothing
+    wage_by = _isum(np.where(wmem >= 0, wmem, n_m + ih[wage_rows]), inc["yearly"][wage_rows], n_m + n_h)
+    buckets = np.flatnonzero(wage_by)
+    wage_sum = wage_by[buckets]
     owner = buckets - n_m
     of_member = buckets < n_m
     owner[of_member] = mh[buckets[of_member]]
     oc = county[owner]
     bucket_cost = np.minimum(P["s_num"][oc] * wage_sum, P["e_cap12"][oc] * P["s_den"][oc])
-    employment = np.zeros(n_h, dtype=np.int64)
-    np.add.at(employment, owner, bucket_cost)
+    employment = _isum(owner, bucket_cost, n_h)
     flag((rigid * D + employment > gross * D) & ((gross > 0) | (rigid > 0)), Reason.DEDUCTIONS_EXCEED_INCOME)
     net = np.maximum(gross * D - rigid * D - employment, 0)  # x D
     std = np.where(h["urban"] == 1, pv["std_urban"], pv["std_rural"])
@@ -657,8 +825,7 @@ def assess_batch(
     tekun[cand[tekun_c]] = True
     any_tekun = _mark(ch[tekun_c], n_h)
     in_tekun = np.bincount(mh[tekun | (tekun_in & ~ends)], minlength=n_h).astype(np.int64, copy=False)
-    tekun_total = np.zeros(n_h, dtype=np.int64)
-    np.add.at(tekun_total, ch, amount_c)
+    tekun_total = _isum(ch, amount_c, n_h)
     tekun_missing = _mark(ch[missing_c], n_h)
     flag(tekun_missing, Reason.T_DATA_MISSING)
     newly = _mark(mh[tekun & ~tekun_in], n_h)
@@ -682,14 +849,16 @@ def assess_batch(
     gap = (2 * gap_num + gap_den) // (2 * gap_den)
     use_tiers = pv["tiers"] == 1
     tier_pp = np.zeros(n_h, dtype=np.int64)
+    tier_index = np.full(n_h, -1, dtype=np.int8)
     tier_counties = [c for c, tiers in enumerate(cp.tiers) if tiers and P["tiers"][c] == 1]
     if tier_counties:
         rows = np.flatnonzero(np.isin(county, tier_counties))
         for c in tier_counties:
             in_c = rows[county[rows] == c]
-            for share, amount_ in reversed(cp.tiers[c]):
+            for k, (share, amount_) in reversed(list(enumerate(cp.tiers[c]))):
                 hit = in_c[net[in_c] * share.denominator < share.numerator * std_total[in_c]]
                 tier_pp[hit] = amount_
+                tier_index[hit] = k
     amount = np.where(use_tiers, (2 * tier_pp * units + R) // (2 * R), gap)
     after_low = np.where(
         use_tiers, net + tier_pp * 12 * persons * D < pv["exit_line"] * persons * D, std < pv["exit_line"]
@@ -724,11 +893,10 @@ def assess_batch(
     j = j[priority]
     applies = m["applies"][j] == 1
     flag(_mark(mh[j[~applies]], n_h), Reason.P4_CAN_APPLY)
-    single_amount, single_ok = _single_person(cols, cp, j[applies], std, countable, county)
+    single_amount, single_ok, single_net = _single_person(cols, cp, j[applies], std, countable, county)
     single_members = j[applies][single_ok]
     flag(_mark(mh[j[applies][~single_ok]], n_h), Reason.P4_NOT_ELIGIBLE)
-    single = np.zeros(n_h, dtype=np.int64)
-    np.add.at(single, mh[single_members], single_amount[single_ok])
+    single = _isum(mh[single_members], single_amount[single_ok], n_h)
     has_single = _mark(mh[single_members], n_h)
     flag(has_single, Reason.P4_SINGLE_PERSON)
     single_member = _mark(single_members, n_m)
@@ -787,14 +955,111 @@ def assess_batch(
     )
     flag(edge, Reason.M3_EDGE)
 
+    # The explanation: which parameters each household used (as `engine.assess` reads them), the steps
+    ex: BatchExplain | None = None
+    if explain:
+        urban = h["urban"] == 1
+        used = np.where(urban, cp.bit("dibao.urban_standard_monthly"), cp.bit("dibao.rural_standard_yearly"))
+        shared = [0]  # bits of conditions that hold for the whole slice: one pass at the end
+
+        def use(mask: Any, *names: str) -> None:
+            if np.ndim(mask) == 0:
+                shared[0] |= int(cp.bit(*names)) if bool(mask) else 0
+            else:
+                np.bitwise_or(used, cp.bit(*names), out=used, where=mask)
+
+        use(True, "income.excluded_types")
+        use(pv["rigid_on"] == 1, "deduction.rigid_cap_yearly")
+        use(pv["share_on"] == 1, "deduction.employment_cost_share")
+        use(pv["s_num"] > 0, "deduction.employment_cost_monthly_cap")
+        use(known, *_PROPERTY_PARAMETERS)
+        tekun_rows = cand[tekun_c]
+        use(any_tekun, "tekun.basic_living_monthly")
+        care_bits = np.array([cp.bit(name) for name in _CARE_PARAMETERS], dtype=np.uint64)
+        member_bits = care_bits[m["institution"][tekun_rows].astype(np.int64) * 3 + level[tekun_c]]
+        np.bitwise_or.at(used, mh[tekun_rows], member_bits)
+        offered = capable & (m["offers"] == 1) & (m["employed"] == 0) & card[mh]
+        use(_mark(mh[offered], n_h) & (pv["sanction_on"] == 1), "sanction.refusal_threshold")
+        use(withheld > 0, "sanction.share_reduction")
+        priced = paying | has_single
+        use(priced, "dibao.benefit_method")
+        use(priced & use_tiers, "dibao.tiers")
+        use(enrolled & below & card & (h["exited"] == 1), "poverty.exit_line_yearly")
+        leaving = enrolled & ~below & exit_on
+        use(leaving & (h["exit_months"] == 0), "gradual_exit.months_default")
+        use(leaving, "gradual_exit.months_min", "gradual_exit.months_max")
+        use(eligible & card, "dibao.newly_covered_exit_line_check")
+        use(eligible & card & (pv["exit_check"] == 1), "poverty.exit_line_yearly")
+        use(covered & irregular, "review.months_irregular")
+        use(covered & ~irregular, "review.months_stable")
+        use((persons > 0) & (std_total <= net), "edge.ratio")  # `links.edge` reads it past the standard only
+        use(has_hardship & (hard == 2), "temporary.multiple_severe")
+        use(has_hardship & (hard == 3), "temporary.multiple_max")
+        use(has_hardship & (hard != 2) & (hard != 3), "temporary.multiple_general")
+        use(has_hardship, "temporary.multiple_max", "temporary.township_direct_limit")
+        used |= np.uint64(shared[0])
+        used &= cp.in_force[county]  # rules guarded by `has` in the engine
+        prop_bits = np.zeros(n_h, dtype=np.int8)
+        for k, mask in enumerate(fails.values()):
+            prop_bits |= mask.view(np.int8) << np.int8(k)
+        prop_bits[~known] = -1
+        t_age = age[tekun_rows]
+        t_in = tekun_in[tekun_rows]
+        ground = np.select(
+            [t_age >= 60, t_age < 16, t_in & (t_age < 18), t_in & (m["school_counted"][tekun_rows] == 1)],
+            [0, 1, 2, 3],
+            4,
+        ).astype(np.int8)
+        order = np.argsort(single_members, kind="stable")
+        ex = BatchExplain(
+            cp.sets,
+            cp.names,
+            {"D": P["s_den"], "R": P["red_den"]},
+            persons,
+            gross,
+            excluded,
+            rigid,
+            employment,
+            net,
+            prop_bits,
+            np.where(paying, units, 0),
+            np.where(paying & use_tiers, tier_index, -1).astype(np.int8),
+            np.where(leaving, months, 0).astype(np.int8),
+            (paying * STEP_BENEFIT | leaving * STEP_EXIT).astype(np.int8),
+            used,
+            tekun_rows.astype(np.int64),
+            ground,
+            level[tekun_c].astype(np.int8),
+            amount_c[tekun_c].astype(np.int64),
+            single_members[order].astype(np.int64),
+            single_net[single_ok][order],
+            single_amount[single_ok][order],
+            given,
+        )
+
     # Households the per-household path assesses (timelines, per-person recomputation)
     fallback = bad_months
     result = BatchResult(
-        outcome, benefit, tekun_total, single, temporary, edge, review, reasons, fallback, {}
+        outcome, benefit, tekun_total, single, temporary, edge, review, reasons, fallback, {}, ex
     )
     if run_fallback:
         _fill_fallback(result, households, on, table)
     return result
+
+
+def _ordered(fn: Any, items: range, workers: int) -> Iterator[Any]:
+    """fn over items on `workers` threads, results in order, at most workers + 1 slices in flight (memory)."""
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: list[Any] = []
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) > workers:
+                yield pending.pop(0).result()
+        for future in pending:
+            yield future.result()
 
 
 CHUNK = 100_000  # households per slice of a large batch (temporaries stay under 100 MB)
@@ -816,16 +1081,23 @@ class _Shifted(Mapping[int, Household]):
         return 0
 
 
-def _slice(cols: Columns, start: int, stop: int) -> Columns:
-    """Households [start, stop) with their rows; row references rebased to the slice."""
+def _bounds(owner: NDArray[Any], start: int, stop: int) -> tuple[int, int]:
+    # the bounds in the owner's dtype: searching with Python ints would convert the whole column to int64
+    lo, hi = np.searchsorted(owner, np.array([start, stop], dtype=owner.dtype))
+    return int(lo), int(hi)
+
+
+def _slice(cols: Columns, start: int, stop: int) -> tuple[Columns, int]:
+    """Households [start, stop) with their rows; row references rebased to the slice. Also the slice's first
+    member row."""
     part = Columns(cols.households, cols.counties, cols.kinds)
     part.h = {k: v[start:stop] for k, v in cols.h.items()}
-    m_lo, m_hi = np.searchsorted(cols.m["hh"], [start, stop])
+    m_lo, m_hi = _bounds(cols.m["hh"], start, stop)
     part.m = {k: v[m_lo:m_hi] for k, v in cols.m.items()}
     part.m["hh"] = part.m["hh"] - start
     for name in ("inc", "ded", "prop"):
         table = getattr(cols, name)
-        lo, hi = np.searchsorted(table["hh"], [start, stop])
+        lo, hi = _bounds(table["hh"], start, stop)
         rows = {k: v[lo:hi] for k, v in table.items()}
         rows["hh"] = rows["hh"] - start
         if "member" in rows:
@@ -833,19 +1105,55 @@ def _slice(cols: Columns, start: int, stop: int) -> Columns:
         setattr(part, name, rows)
     for name in ("sup", "off"):
         table = getattr(cols, name)
-        lo, hi = np.searchsorted(table["member"], [m_lo, m_hi])
+        lo, hi = _bounds(table["member"], m_lo, m_hi)
         rows = {k: v[lo:hi] for k, v in table.items()}
         rows["member"] = rows["member"] - m_lo
         setattr(part, name, rows)
-    return part
+    return part, m_lo
+
+
+_EXPLAIN_ROWS = (
+    "persons", "gross", "excluded", "rigid", "employment", "net", "property", "units", "tier", "months", "steps",
+    "parameters",
+)  # fmt: skip
+_EXPLAIN_NARROW = {
+    "persons": np.int8,
+    "gross": np.int32,
+    "excluded": np.int32,
+    "rigid": np.int32,
+    "employment": np.int32,
+    "net": np.int32,
+    "units": np.int16,
+}
+_EXPLAIN_MEMBERS = (
+    "tekun_member", "tekun_ground", "tekun_level", "tekun_amount", "single_member", "single_net", "single_amount",
+)  # fmt: skip
+
+
+def _put(
+    rows: dict[str, NDArray[Any]], name: str, start: int, stop: int, values: NDArray[Any], n: int
+) -> None:
+    """Copy a slice's column into the whole batch's; counts and money columns are narrow (int8 / int16 /
+    int32) while every value fits (checked per slice, exact), int64 from the first slice that needs more."""
+    out = rows.get(name)
+    if out is None:
+        out = rows[name] = np.empty(n, dtype=_EXPLAIN_NARROW.get(name, values.dtype))
+    if out.dtype != values.dtype and values.size:
+        info = np.iinfo(out.dtype)
+        if int(values.min()) < info.min or int(values.max()) > info.max:
+            out = rows[name] = out.astype(np.int64)
+    out[start:stop] = values
 
 
 _ARRAYS = ("outcome", "benefit", "tekun", "single", "temporary", "edge", "review", "reasons", "fallback")
 
 
 def _empty(like: BatchResult, n: int) -> BatchResult:
-    arrays = {name: np.zeros(n, dtype=getattr(like, name).dtype) for name in _ARRAYS}
-    return BatchResult(**arrays, assessments={})
+    out = copy.copy(like)
+    for name in _ARRAYS:
+        setattr(out, name, np.zeros(n, dtype=getattr(like, name).dtype))
+    out.assessments, out.explain = {}, None
+    return out
 
 
 def _fill_fallback(result: BatchResult, households: Households, on: date, table: ParameterTable) -> None:

@@ -484,5 +484,5 @@ def assess(household: Household, on: date, params: ParameterSet | None = None) -
     else:
         _new(household, f, max(units, Fraction(0)), tekun_missing, params, a)
     _checks(household, f, params, a)
-    a.explanation.parameters = list(params.used.values())
+    a.explanation.parameters = params.used_in_order()
     return a

@@ -27,21 +27,31 @@ class CareLevel(StrEnum):
         ]
 
 
+# The T1 grounds in the order `t1` tests them (the vectorised path stores the index into this tuple).
+T1_GROUNDS = (
+    "年满60周岁",
+    "未满16周岁",
+    "已纳入特困供养的未成年人, 保障至18周岁",
+    "已纳入特困供养, 年满18周岁后仍在校就读",
+    "残疾等级达到无劳动能力标准(智力/精神1-3级, 肢体1-2级, 视力1级)",
+)
+
+
 def t1(member: Member, on: date, enrolled: bool) -> str | None:
     """T1 (无劳动能力): the ground in Chinese, or None. Minors stay covered to 18, and beyond while in
     school."""
     years = age(member, on)
     if years >= 60:
-        return "年满60周岁"
+        return T1_GROUNDS[0]
     if years < 16:
-        return "未满16周岁"
+        return T1_GROUNDS[1]
     if enrolled and years < 18:
-        return "已纳入特困供养的未成年人, 保障至18周岁"
+        return T1_GROUNDS[2]
     if enrolled and in_counted_school(member):
-        return "已纳入特困供养, 年满18周岁后仍在校就读"
+        return T1_GROUNDS[3]
     d = member.disability
     if d is not None and (d.category, d.grade) in SEVERE:
-        return "残疾等级达到无劳动能力标准(智力/精神1-3级, 肢体1-2级, 视力1级)"
+        return T1_GROUNDS[4]
     return None
 
 

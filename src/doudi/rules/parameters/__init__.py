@@ -171,6 +171,11 @@ class ParameterSet:
         assert isinstance(value, tuple), name
         return tuple(v for v in value if isinstance(v, Tier))
 
+    def used_in_order(self) -> list[Value]:
+        """The values used, in the order of the definitions (the order explanations list them in, so that the
+        vectorised path, which records them as bits, gives the same list)."""
+        return [v for name, v in self._values.items() if name in self.used]
+
     def fork(self) -> ParameterSet:
         """A copy with an empty `used` record (one per household assessment)."""
         return ParameterSet(self.on, self.region, self.version, self._values)
