@@ -6,8 +6,13 @@ matching engine does (doudi.linkage.clean), index the evidence by ID, join it to
 every integrity check and the priority-group discovery. The household facts are read from household_facts.jsonl
 (what the registry would hand over). Anchor, in the same run: reading the same CSV files with the csv module only.
 
+The database path (`--registry N`): rosters imported with their planted errors, feeds imported (exact links),
+`run_checks` (the matching engine's further links, then every check), precision and recall per code, how the feed
+rows were linked and whether the further-stage links agree with the truth.
+
     .venv/bin/python bench/bench_evidence.py                            # quality on 50,000, speed on 300,000 x 3
     .venv/bin/python bench/bench_evidence.py --quality 5000 --persons 20000 --runs 1
+    .venv/bin/python bench/bench_evidence.py --quality 0 --persons 0 --registry 20000   # the database path
 """
 
 from __future__ import annotations
@@ -103,9 +108,53 @@ def _truth_keys(out: Path) -> set[tuple[str, str]]:
         return {(r["code"], r["person_id"] or heads[r["household_key"]]) for r in csv.DictReader(fh)}
 
 
+def _found_keys() -> set[tuple[str, str]]:
+    """(code, person ID) of the stored findings; a household-level finding names the head (a lone tekun person's
+    finding, the person)."""
+    from doudi.feeds.models import Finding
+
+    out = set()
+    for f in Finding.objects.select_related("household__head", "person"):
+        head = f.household.head if f.household else f.person
+        out.add((f.code, f.subject or (head.id_number if head else "")))
+    return out
+
+
+def _link_summary(out: Path) -> str:
+    """Feed rows by how they were linked, and the links of the further stages checked against the truth: the
+    registry person's household head is the head of a household the truth lists that person in."""
+    from django.db.models import Count
+
+    from doudi.feeds.models import FeedRecord
+    from doudi.registry.models import Membership
+
+    methods = dict(FeedRecord.objects.values_list("link_method").annotate(n=Count("id")).order_by())
+    heads = {h.key: h.head for h in read_facts(out / "household_facts.jsonl")}
+    listed: dict[str, set[str]] = {}
+    with (out / "truth.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            listed.setdefault(r["true_id"], set()).add(heads.get(r["listed_household_key"], ""))
+    further = dict(
+        FeedRecord.objects.exclude(link_method__in=("exact", "unlinked"))
+        .values_list("id_number", "person_id")
+        .distinct()
+    )
+    person_heads: dict[int, set[str]] = {}
+    for pid, head in Membership.objects.filter(person_id__in=list(further.values())).values_list(
+        "person_id", "household__head__id_number"
+    ):
+        person_heads.setdefault(pid, set()).add(head or "")
+    right = sum(1 for i, pid in further.items() if person_heads.get(pid, set()) & listed.get(i, set()))
+    rows = ", ".join(f"{k} {v:,}" for k, v in sorted(methods.items()))
+    return f"feed rows by link: {rows}; persons linked by the household or probabilistic stage {len(further)}, " \
+        f"of them confirmed by the truth {right}"  # fmt: skip
+
+
 def registry(persons: int) -> None:
     """The Django path: rosters imported into a fresh SQLite registry (with their planted roster errors), feeds
-    imported and linked to registry persons, `doudi.feeds.checking.run_checks`; compared with the truth."""
+    imported (exact links), then `run_checks` (the matching engine's further stages, then every check); compared
+    with the truth. Misses are split by whether the person is in the registry at all (a roster row rejected for a
+    mistyped ID leaves no person to link to)."""
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
@@ -117,32 +166,41 @@ def registry(persons: int) -> None:
         django.setup()
         call_command("migrate", interactive=False, verbosity=0)
         from doudi.feeds.checking import run_checks
-        from doudi.feeds.imports import import_folder
-        from doudi.feeds.models import Finding
+        from doudi.feeds.imports import FeedResult, import_folder
         from doudi.registry.imports import import_roster
+        from doudi.registry.models import Person
         from doudi.registry.users import create_user
 
         out = work / "county"
+        t = time.perf_counter()
         county(persons, out)
+        print(f"registry path: {persons:,} persons; synth + feeds written in {time.perf_counter() - t:.0f} s")
+        t, c = time.perf_counter(), _cpu()
         for kind in ("poverty", "dibao", "tekun"):
             import_roster(out / f"{kind}.csv", kind, errors_path=work / f"{kind}.xlsx")
+        print(f"  rosters imported in {time.perf_counter() - t:.0f} s ({_cpu() - c:.0f} s CPU)")
         user = create_user("civil", "bench-2020-pass", "county_civil", "530627")
+        load = os.getloadavg()[0]
         t, c = time.perf_counter(), _cpu()
-        import_folder(out / FEED_DIR, user, ON)
+        results = import_folder(out / FEED_DIR, user, ON)
         imported = time.perf_counter() - t, _cpu() - c
+        rows = sum(r.batch.rows_read for r in results if isinstance(r, FeedResult))
         t, c = time.perf_counter(), _cpu()
-        run_checks(user, "530627", ON)
+        report = run_checks(user, "530627", ON)
         checked = time.perf_counter() - t, _cpu() - c
-        findings = Finding.objects.select_related("household__head")
-        found = {
-            (f.code, f.subject or (f.household.head.id_number if f.household.head else "")) for f in findings
-        }
+        found = _found_keys()
         truth = _truth_keys(out)
+        links = _link_summary(out)
+        missed = truth - found
+        absent = sum(1 for _, pid in missed if not Person.objects.filter(id_number=pid).exists())
     hits = found & truth
-    print(f"registry path: {persons:,} persons; feeds import {imported[0]:.1f} s ({imported[1]:.1f} s CPU), "
-          f"check {checked[0]:.1f} s ({checked[1]:.1f} s CPU)")  # fmt: skip
+    print(f"  feeds import ({rows:,} rows, exact links) {imported[0]:.1f} s wall, {imported[1]:.1f} s CPU; "
+          f"run_checks (further links + every check) {checked[0]:.1f} s wall, {checked[1]:.1f} s CPU; "
+          f"load average {load:.2f} -> {os.getloadavg()[0]:.2f}")  # fmt: skip
+    print(f"  {links}; newly linked at the check: {dict(report.links.linked)}")
     print(f"  planted {len(truth)}, found {len(found)}, correct {len(hits)}: precision "
-          f"{len(hits) / max(len(found), 1):.4f}, recall {len(hits) / max(len(truth), 1):.4f}")  # fmt: skip
+          f"{len(hits) / max(len(found), 1):.4f}, recall {len(hits) / max(len(truth), 1):.4f}; "
+          f"missed {len(missed)}, of them not in the registry {absent}")  # fmt: skip
     per_truth, per_found, per_hit = (Counter(k[0] for k in keys) for keys in (truth, found, hits))
     for code in sorted(per_truth | per_found):
         print(

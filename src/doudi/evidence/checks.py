@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from doudi.evidence.model import Code, Finding, Household, Limits, Member, masked
@@ -196,6 +196,23 @@ def payment_late(h: Household, ctx: Context) -> Iterator[Finding]:
                 到账日期=when,
                 金额=_yuan(p.amount),
             )
+
+
+def with_province_cover(h: Household, evidence: Evidence) -> Household:
+    """The household with the province's assistance roll (全省社会救助对象信息) completing the registry's cover: a
+    member the registry has no cover for, whom the roll lists on dibao or tekun in this county (their roll row was
+    rejected at import, say), counts as covered. A member covered through the family they moved to keeps that."""
+    changed = False
+    members = []
+    for m in h.members:
+        if not m.covered and not m.elsewhere:
+            roll = frozenset(
+                c.program for c in evidence.other_cover.get(m.person_id, ()) if c.county == h.county
+            )
+            if roll:
+                m, changed = replace(m, programs=roll), True
+        members.append(m)
+    return replace(h, members=tuple(members)) if changed else h
 
 
 ECONOMIC: tuple[Check, ...] = (vehicle, flat, business, public_employee, deposits)

@@ -62,6 +62,8 @@ class Member:
     name: str = ""
     labor: str = ""  # full, partial, none ('' unknown)
     programs: frozenset[str] = frozenset()  # this person's own cover: dibao, tekun
+    # cover through another family's household (moved out, still listed here): that family's, not this one's
+    elsewhere: frozenset[str] = frozenset()
 
     @property
     def covered(self) -> bool:

@@ -53,6 +53,7 @@ def check_all(
     filings: frozenset[tuple[str, str]] = frozenset(),
 ) -> Run:
     ctx = checks.Context(on, limits_on(on, county), evidence, filings)
+    households = [checks.with_province_cover(h, evidence) for h in households]
     return Run(list(checks.integrity(households, ctx)), list(priority.discover(households, evidence)))
 
 

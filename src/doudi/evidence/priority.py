@@ -42,13 +42,16 @@ def _illness_findings(h: Household, m: Member, evidence: Evidence) -> Iterator[F
 
 
 def discover(households: Iterable[Household], evidence: Evidence) -> Iterator[Finding]:
-    """Every priority-group discovery among card households' members who are not covered (one per criterion)."""
+    """Every priority-group discovery among card households' members who are not covered (one per criterion).
+
+    A member the province's social-assistance roll (全省社会救助对象信息) lists as covered is not a new case even when
+    the registry has no cover for them (their roll row was rejected at import, or not imported yet)."""
     for h in households:
         if not h.card:
             continue
         for m in h.members:
-            if m.covered:
-                continue
+            if m.covered or m.elsewhere or evidence.other_cover.get(m.person_id):
+                continue  # covered here, in the family they moved to, or by the province's assistance roll
             seen: set[Code] = set()
             for finding in (*_certificate_findings(h, m, evidence), *_illness_findings(h, m, evidence)):
                 if finding.code not in seen:

@@ -14,7 +14,7 @@ REGION_PATHS: dict[type[models.Model], tuple[str, ...]] = {
     Finding: ("village_code",),
     FeedBatch: ("region_code",),
     FeedRecord: ("person__village_code",),
-    Authorisation: ("household__village_code",),
+    Authorisation: ("household__village_code", "person__village_code"),
     Filing: ("relative__village_code",),
 }
 

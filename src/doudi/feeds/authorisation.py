@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from doudi.evidence.feeds import FeedColumn, FeedKind, FeedSpec, FieldType
 from doudi.registry import audit
-from doudi.registry.models import Household
+from doudi.registry.models import Household, Person
 
 from .models import Authorisation, AuthorisationKind
 
@@ -38,9 +38,18 @@ def is_authorised(household: Household) -> bool:
     return household.authorisations.filter(revoked_on__isnull=True).exists()
 
 
-def authorised_households(household_ids: list[int]) -> set[int]:
+def authorised_households(household_ids: Any) -> set[int]:
+    """The households (pks, or a queryset of pks) with an authorisation in force."""
     rows = Authorisation.objects.filter(household_id__in=household_ids, revoked_on__isnull=True)
     return set(rows.values_list("household_id", flat=True))
+
+
+def authorised_persons(person_ids: list[int]) -> set[int]:
+    """Tekun persons without a household who signed for themselves (or have an override)."""
+    rows = Authorisation.objects.filter(
+        person_id__in=person_ids, household__isnull=True, revoked_on__isnull=True
+    )
+    return set(rows.values_list("person_id", flat=True))
 
 
 @transaction.atomic
@@ -56,8 +65,9 @@ def record_signed(user: Any, household: Household, signed_on: date) -> Authorisa
 
 
 @transaction.atomic
-def override(user: Any, household: Household, reason: str, on: date) -> Authorisation:
-    """Use the feeds for a household without its signature, where the rules allow it; always audited."""
+def override(user: Any, household: Household | Person, reason: str, on: date) -> Authorisation:
+    """Use the feeds for a household without its signature, where the rules allow it; always audited. A tekun
+    person the registry keeps without a household is passed as the Person."""
     from doudi.casework.access import role_of
     from doudi.registry import access
     from doudi.registry.models import Role
@@ -68,8 +78,10 @@ def override(user: Any, household: Household, reason: str, on: date) -> Authoris
         raise AuthorisationError(_("该户不在您的管辖范围内"))
     if len(reason.strip()) < 4:
         raise AuthorisationError(_("请写明免于授权的政策依据和理由(如: 户主失踪, 经乡镇审核)"))
+    lone = isinstance(household, Person)
     made = Authorisation.objects.create(
-        household=household,
+        household=None if lone else household,
+        person=household if lone else None,
         kind=AuthorisationKind.OVERRIDE,
         signed_on=on,
         reason=reason.strip(),

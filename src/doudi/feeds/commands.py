@@ -40,7 +40,7 @@ def import_(folder: Path, username: str | None, on: str | None) -> None:
         state = "已导入过, 未重复导入" if result.already_imported else "导入完成"
         click.echo(
             f"{b.file_name}({b.get_kind_display()}): {state}; 读取 {b.rows_read} 行 = 接收 {b.rows_accepted}"
-            f" + 退回 {b.rows_rejected}; 匹配登记人员 {b.rows_linked} 行"
+            f" + 退回 {b.rows_rejected}; 按身份证号关联登记人员 {b.rows_linked} 行(其余在核查前由比对引擎关联)"
         )
         for line in result.lines[:20]:
             click.echo(f"  {line}")
@@ -65,6 +65,12 @@ def check(county: str, username: str, on: str | None, year: int | None) -> None:
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"{county}: 核查家庭户 {report.households} 户; 未授权(不使用经济状况数据)的在保户 {report.unauthorised} 户"
+    )
+    linked = report.links.linked
+    click.echo(
+        f"比对引擎关联: 核查前未关联 {report.links.unlinked_before} 人, 本次关联 同户姓名一致 "
+        f"{linked.get('household', 0)} 人、概率匹配 {linked.get('probabilistic', 0)} 人"
+        f"、身份证号一致 {linked.get('exact', 0)} 人"
     )
     for code, count in sorted(report.found.items()):
         click.echo(f"  {code} {LABELS[Code(code)]}: {count}")

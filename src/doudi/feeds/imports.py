@@ -19,9 +19,9 @@ from doudi.evidence.pipeline import feed_files
 from doudi.ingest.problems import FileProblem, Problem
 from doudi.registry import access, audit
 from doudi.registry.imports import file_digest
-from doudi.registry.models import Membership, Person
+from doudi.registry.models import Household, Membership, Person
 
-from .models import Authorisation, AuthorisationKind, FeedBatch, FeedRecord
+from .models import Authorisation, AuthorisationKind, FeedBatch, FeedRecord, LinkMethod
 
 AUTHORISATION_STEM = "家庭经济状况核对授权"
 CHUNK = 2000
@@ -117,6 +117,7 @@ def _record(batch: FeedBatch, row: FeedRow, linked: dict[str, tuple[int, str]]) 
         id_number=row.id_number,
         id_valid=row.id_valid,
         person_id=person[0] if person else None,
+        link_method=LinkMethod.EXACT if person else LinkMethod.UNLINKED,
         fields=_json(row.fields),
     )
 
@@ -168,21 +169,25 @@ def _authorise_rows(result: AuthorisationResult, reader: Any, rows: list[Any], p
         else:
             accepted.append(outcome)
     linked = _persons(sorted({r.id_number for r in accepted}))
-    households: dict[int, list[int]] = {}  # a family may be both a card household and a civil-affairs one
-    memberships = Membership.objects.filter(
-        person_id__in=[pk for pk, _ in linked.values()], valid_to__isnull=True
-    )
-    for person_id, household_id in memberships.values_list("person_id", "household_id"):
-        households.setdefault(person_id, []).append(household_id)
-    done = set(Authorisation.objects.filter(revoked_on__isnull=True).values_list("household_id", flat=True))
+    households = _households_of(sorted(pk for pk, _ in linked.values()))
+    lone = _lone_tekun({pk for pk, _ in linked.values()} - set(households))
+    active = Authorisation.objects.filter(revoked_on__isnull=True)
+    done = set(active.values_list("household_id", flat=True))
+    done_lone = set(active.filter(household__isnull=True).values_list("person_id", flat=True))
     new: list[Authorisation] = []
     for row in accepted:
         person = linked.get(row.id_number)
         found = households.get(person[0], []) if person else []
+        if person and person[0] in lone:  # a tekun person without a household signs for themself
+            result.recorded += 1
+            if person[0] not in done_lone:
+                done_lone.add(person[0])
+                new.append(_signed(None, row.fields["signed_on"], user, person[0]))
+            continue
         if not found:
             result.problems.append(
                 f"{path.name} 第{row.row}行 “公民身份号码”列: 登记库中没有该人员或其所在家庭户; "
-                "请核对身份证号, 或先导入该户所在名册"
+                "请核对身份证号, 或先导入该户所在名册(无家庭户的特困人员须在特困名册中)"
             )
             continue
         result.recorded += 1
@@ -198,9 +203,41 @@ def _authorise_rows(result: AuthorisationResult, reader: Any, rows: list[Any], p
         )
 
 
-def _signed(household_id: int, signed_on: date, user: Any) -> Authorisation:
+def _households_of(person_ids: list[int]) -> dict[int, list[int]]:
+    """Person pk -> the households they are a current member of, or head of (a head whose own roster row was
+    rejected has no membership). A family may be both a card household and a civil-affairs one."""
+    out: dict[int, list[int]] = {}
+    for start in range(0, len(person_ids), CHUNK):
+        chunk = person_ids[start : start + CHUNK]
+        rows = Membership.objects.filter(person_id__in=chunk, valid_to__isnull=True)
+        pairs = [*rows.values_list("person_id", "household_id")]
+        pairs += Household.objects.filter(head_id__in=chunk).values_list("head_id", "pk")
+        for person_id, household_id in pairs:
+            found = out.setdefault(person_id, [])
+            if household_id not in found:
+                found.append(household_id)
+    return out
+
+
+def _lone_tekun(person_ids: set[int]) -> set[int]:
+    """The persons among these with an open tekun enrolment (they have no household in the registry)."""
+    from doudi.registry.models import TekunEnrolment
+
+    wanted, out = sorted(person_ids), set()
+    for start in range(0, len(wanted), CHUNK):
+        rows = TekunEnrolment.objects.filter(
+            person_id__in=wanted[start : start + CHUNK], end_date__isnull=True
+        )
+        out |= set(rows.values_list("person_id", flat=True))
+    return out
+
+
+def _signed(
+    household_id: int | None, signed_on: date, user: Any, person_id: int | None = None
+) -> Authorisation:
     return Authorisation(
         household_id=household_id,
+        person_id=person_id,
         kind=AuthorisationKind.SIGNED,
         signed_on=signed_on,
         recorded_by=user if getattr(user, "pk", None) else None,

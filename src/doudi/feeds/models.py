@@ -49,9 +49,18 @@ class FeedBatch(models.Model):
         return f"{self.get_kind_display()} {self.file_name}"
 
 
+class LinkMethod(models.TextChoices):
+    """How a feed row was linked to a registry person (doudi.evidence.linking)."""
+
+    EXACT = "exact", _("身份证号一致")
+    HOUSEHOLD = "household", _("同户姓名一致")
+    PROBABILISTIC = "probabilistic", _("概率匹配")
+    UNLINKED = "unlinked", _("未关联")
+
+
 class FeedRecord(models.Model):
     """One accepted row, with the resident ID cleaned as the matching engine cleans it and the registry person
-    it links to (null when the ID is not in the registry)."""
+    it links to (null when no stage of the matching engine links it), with how it was linked."""
 
     batch = models.ForeignKey(
         FeedBatch, verbose_name=_("批次"), on_delete=models.CASCADE, related_name="records"
@@ -63,6 +72,10 @@ class FeedRecord(models.Model):
     person = models.ForeignKey(
         "registry.Person", verbose_name=_("登记人员"), null=True, on_delete=models.SET_NULL, related_name="+"
     )
+    link_method = models.CharField(
+        _("关联方式"), max_length=16, choices=LinkMethod.choices, default=LinkMethod.UNLINKED
+    )
+    link_weight = models.FloatField(_("匹配权重"), null=True, blank=True)  # probabilistic links only
     fields = models.JSONField(_("内容"), default=dict)
 
     class Meta:
@@ -81,13 +94,24 @@ class AuthorisationKind(models.TextChoices):
 
 class Authorisation(models.Model):
     """The household's written authorisation to verify its economic status with other departments' data, or an
-    audited override where the rules allow one."""
+    audited override where the rules allow one. A tekun person the registry keeps without a household (集中供养)
+    signs for themself: `person` is set and `household` is null."""
 
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("家庭户"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="authorisations",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("特困人员(无家庭户)"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     kind = models.CharField(_("方式"), max_length=16, choices=AuthorisationKind.choices)
     signed_on = models.DateField(_("签署(审批)日期"))
@@ -105,9 +129,15 @@ class Authorisation(models.Model):
     class Meta:
         verbose_name = _("家庭经济状况核对授权")
         verbose_name_plural = _("家庭经济状况核对授权")
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(household__isnull=False) | models.Q(person__isnull=False),
+                name="feeds_authorisation_household_or_person",
+            ),
+        )
 
     def __str__(self) -> str:
-        return f"{self.household} {self.get_kind_display()} {self.signed_on.isoformat()}"
+        return f"{self.household or self.person} {self.get_kind_display()} {self.signed_on.isoformat()}"
 
 
 class Filing(models.Model):

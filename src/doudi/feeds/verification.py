@@ -15,18 +15,23 @@ from doudi.evidence.verify import Declared, Verification, verify
 from doudi.registry.models import Household, IncomeItem, Membership, PropertyItem
 
 from .authorisation import is_authorised
-from .checking import _programs, latest_batches
+from .checking import _cover, latest_batches
 from .imports import typed
+from .linking import evidence_keys
 from .models import FeedRecord
 
 
 def pure_household(household: Household) -> PureHousehold:
-    programs = _programs([household.pk])
-    rows = Membership.objects.filter(
-        household=household, valid_to__isnull=True, person__id_number__isnull=False
+    """The household as the checks see it; a member without an ID counts under the ID the feeds linked to them."""
+    programs = _cover([household.pk]).programs
+    rows = Membership.objects.filter(household=household, valid_to__isnull=True)
+    learned = dict(
+        FeedRecord.objects.filter(person__memberships__in=rows, person__id_number__isnull=True)
+        .values_list("person_id", "id_number")
+        .distinct()
     )
     members = tuple(
-        Member(id_number, name, labor or "", frozenset(programs.get(pid, ())))
+        Member(id_number or learned.get(pid, f"p{pid}"), name, labor or "", frozenset(programs.get(pid, ())))
         for pid, id_number, name, labor in rows.values_list(
             "person_id", "person__id_number", "person__name", "person__labor_capacity"
         )
@@ -36,10 +41,16 @@ def pure_household(household: Household) -> PureHousehold:
 
 
 def evidence_of(county: str, ids: list[str]) -> Evidence:
+    """The newest batches' rows of these persons: by their ID, and rows the matching engine linked to them."""
+    batches = latest_batches(county)
+    keys = evidence_keys(batches)
+    wanted = set(ids) | {i for i, p in keys.items() if p in set(ids)}
     evidence = Evidence()
-    for batch in latest_batches(county):
-        rows = FeedRecord.objects.filter(batch=batch, id_number__in=ids).values_list("id_number", "fields")
-        evidence.add_all(batch.kind, ((i, typed(batch.kind, f)) for i, f in rows))
+    for batch in batches:
+        rows = FeedRecord.objects.filter(batch=batch, id_number__in=sorted(wanted)).values_list(
+            "id_number", "fields"
+        )
+        evidence.add_all(batch.kind, ((keys.get(i, i), typed(batch.kind, f)) for i, f in rows))
     return evidence
 
 

@@ -157,6 +157,30 @@ def test_priority_groups_among_uncovered_card_members() -> None:
     assert list(priority.discover([household(covered(A))], e)) == []
 
 
+def test_no_priority_discovery_for_a_member_covered_elsewhere_or_on_the_province_roll() -> None:
+    e = Evidence()
+    for pid in (A, B):
+        e.add(FeedKind.DISABILITY, pid, {"certificate": pid + "41", "category": "肢体", "grade": 1})
+    e.add(FeedKind.ASSISTANCE, B, {"program": "低保", "county": "530627"})  # a roll row the registry lacks
+    moved = Member(A, elsewhere=frozenset({"dibao"}))  # covered in the family she moved to
+    assert list(priority.discover([household(moved, Member(B))], e)) == []
+    assert [f.person_id for f in priority.discover([household(Member(A), Member(B))], e)] == [A]
+
+
+def test_the_province_roll_completes_the_registry_cover_for_the_checks() -> None:
+    from doudi.evidence.pipeline import check_all
+
+    e = Evidence()
+    e.add(FeedKind.ASSISTANCE, A, {"program": "低保", "county": "530627"})  # the registry lost her roll row
+    e.add(FeedKind.ASSISTANCE, B, {"program": "低保", "county": "530628"})  # another county: not this cover
+    e.add(FeedKind.PAYROLL, A, {"employer": "县教育局", "monthly": 650_000})
+    e.add(FeedKind.PAYROLL, B, {"employer": "县教育局", "monthly": 650_000})
+    run = check_all([household(Member(A)), Household("h2", VILLAGE, (Member(B),))], e, ON, "530627")
+    assert {(f.code, f.person_id) for f in run.integrity} == {(Code.PUBLIC_EMPLOYEE, A)}
+    moved = Member(A, elsewhere=frozenset({"dibao"}))  # covered in the family she moved to: not here
+    assert checks.with_province_cover(household(moved), e).covered is False
+
+
 def test_verification_beside_the_declaration_and_refusal_without_authorisation() -> None:
     e = Evidence()
     e.add(FeedKind.SOCIAL_SECURITY, A, {"item": "工资", "monthly": 300_000, "months": 12})
