@@ -4,7 +4,7 @@
                                             [--save-model PATH] [--engine duckdb|spark]
 
 Generates the county once (CSV rosters + truth) unless DIR already holds it. Each run reads the three rosters
-(doudi.linkage.files) and links them (doudi.linkage.pipeline.run); the anchor measured in the same process is a
+(doudi.linkage.columns, as `doudi match` does) and links them (doudi.linkage.pipeline.run); the anchor measured in the same process is a
 plain exact join on the cleaned ID (what a spreadsheet VLOOKUP would do). Prints precision and recall of
 person links (automatic, and automatic + review) and of the household classes against the truth, the median run
 time and CPU seconds (process time: every thread of the process, so DuckDB's too; a Spark run's JVM is not
@@ -26,9 +26,8 @@ import pandas as pd
 
 from doudi.linkage import pipeline
 from doudi.linkage.clean import clean
+from doudi.linkage.columns import read_frame
 from doudi.linkage.engines import ENGINES
-from doudi.linkage.files import read_roster
-from doudi.linkage.records import frame
 
 
 def synth(out: Path, persons: int, seed: int) -> None:
@@ -41,8 +40,10 @@ def synth(out: Path, persons: int, seed: int) -> None:
 
 
 def read(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rosters = {k: read_roster(out / f"{k}.csv", k) for k in ("poverty", "dibao", "tekun")}
-    return frame(rosters["poverty"].entries), frame(rosters["dibao"].entries + rosters["tekun"].entries)
+    """The three rosters as `doudi match` reads them (doudi.linkage.columns: Arrow's CSV reader, columns parsed by
+    the importer's cell parsers once per distinct value)."""
+    rosters = {k: read_frame(out / f"{k}.csv", k).records for k in ("poverty", "dibao", "tekun")}
+    return rosters["poverty"], pd.concat([rosters["dibao"], rosters["tekun"]], ignore_index=True)
 
 
 def anchor(p: pd.DataFrame, r: pd.DataFrame) -> int:
@@ -158,6 +159,7 @@ def main() -> None:
         "load_average_1min": [round(x, 1) for x in loads],
         "engine": args.engine,
         "stage_seconds_last_run": result.timings,
+        "stage_cpu_seconds_last_run": result.cpu_timings,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         **{k: round(v, 5) if isinstance(v, float) else v for k, v in person_quality(result, truth).items()},
         **{

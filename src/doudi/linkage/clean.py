@@ -107,6 +107,20 @@ def clean_ids(values: pd.Series) -> tuple[list[str], list[bool], list[str]]:
     return number, valid, problem
 
 
+def from15(values: pd.Series, valid: list[bool]) -> list[bool]:
+    """Per cell: the ID was written in the old 15-digit form and converted (valid cells only)."""
+    written = values.fillna("").astype(str).tolist()
+    table: dict[str, bool] = {}
+    out = [False] * len(written)
+    for i, (w, ok) in enumerate(zip(written, valid, strict=True)):
+        if ok and len(w) != 18:
+            if w not in table:
+                number = ids.normalise(w)
+                table[w] = len(number) == 15 and number.isdigit()
+            out[i] = table[w]
+    return out
+
+
 def _with_alternative(df: pd.DataFrame, parsed: tuple[list[str], list[bool], list[str]]) -> None:
     """An ID cell Excel turned into a number (digits lost) is filled from the alternative column when it holds one."""
     number, valid, _ = parsed
@@ -138,14 +152,20 @@ def sexes(numbers: pd.Series) -> pd.Series:
 
 
 def clean(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the cleaned columns: id, id_valid, id_problem, birth_date, birth_year, sex, name_clean, pinyin, head_id."""
+    """Add the cleaned columns: id, id_valid, id_problem, id_from15 (converted from 15 digits), birth_date,
+    birth_year, sex, name_clean, pinyin, head_id, head_id_valid, head_id_from15."""
     out = df.copy()
-    parsed = clean_ids(_written_id(out))
+    written = _written_id(out)
+    parsed = clean_ids(written)
+    converted = from15(written, parsed[1])  # before the alternative: a certificate's ID is 18 characters
     _with_alternative(out, parsed)
     out["id"], out["id_valid"], out["id_problem"] = parsed
     out["id"] = out["id"].astype(object)
-    out["head_id"] = clean_ids(out["head_id_raw"])[0]
-    out["head_id"] = out["head_id"].astype(object)
+    out["id_from15"] = converted
+    head, head_valid, _ = clean_ids(out["head_id_raw"])
+    out["head_id"] = pd.Series(head, index=out.index, dtype=object)
+    out["head_id_valid"] = head_valid
+    out["head_id_from15"] = from15(out["head_id_raw"], head_valid)
     out["birth_date"] = births(out["id"])
     out["birth_year"] = out["birth_date"].str[:4]
     id_sex = sexes(out["id"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from doudi.linkage import links, probabilistic
+from doudi.linkage import identity, links, probabilistic
 from doudi.linkage.assign import one_to_one
 from doudi.linkage.clean import clean
 from doudi.linkage.coverage import classify
@@ -49,7 +49,8 @@ class LinkageResult:
     model: dict[str, Any]
     trained: bool
     thresholds: Thresholds
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per stage
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # process CPU seconds per stage (all threads)
 
     @property
     def auto(self) -> pd.DataFrame:
@@ -98,7 +99,8 @@ def run(
     check(engine)
     say = progress or (lambda _stage: None)
     timings: dict[str, float] = {}
-    clock = _Clock(timings)
+    cpu_timings: dict[str, float] = {}
+    clock = _Clock(timings, cpu_timings)
     say("clean")
     p, p_dups = split_duplicates(clean(poverty))
     r, r_dups = split_duplicates(clean(rolls))
@@ -118,32 +120,42 @@ def run(
     scored = probabilistic.predict(
         p.loc[~p["uid"].isin(done[0])], r.loc[~r["uid"].isin(done[1])], model, thresholds.review, engine
     )
-    capped = _two_valid_ids(scored, p, r)
+    # Two valid IDs more than one slip apart are two persons (doudi.linkage.identity): rejected; one slip apart:
+    # possibly the same person, never linked automatically.
+    capped, rejected = identity.verdicts(scored, p, r)
+    keep = [not x for x in rejected]
+    scored, capped = (
+        scored.loc[keep].reset_index(drop=True),
+        [c for c, k in zip(capped, keep, strict=True) if k],
+    )
     candidates = pd.concat([exact, _bands(scored, model, thresholds, capped)], ignore_index=True)
     roster_of = dict(zip(r["uid"].tolist(), r["roster"].tolist(), strict=True))
     kept = one_to_one(candidates, roster_of)
     clock("probabilistic")
     say("households")
-    candidates = pd.concat([candidates, household_stage(p, r, kept)], ignore_index=True)
+    family = household_stage(p, r, kept)
+    family = family.loc[[not x for x in identity.verdicts(family, p, r, heads=False)[1]]]
+    candidates = pd.concat([candidates, family], ignore_index=True)
     kept = one_to_one(candidates, roster_of)
     kept["roster_r"] = kept["uid_r"].map(roster_of)
     households, roll_only = classify(p, r, kept)
     clock("households")
     return LinkageResult(
         p, r, pd.concat([p_dups, r_dups], ignore_index=True), kept, households, roll_only,
-        model, trained, thresholds, timings,
+        model, trained, thresholds, timings, cpu_timings,
     )  # fmt: skip
 
 
 class _Clock:
-    def __init__(self, timings: dict[str, float]) -> None:
-        self.timings = timings
-        self.last = time.perf_counter()
+    def __init__(self, timings: dict[str, float], cpu: dict[str, float]) -> None:
+        self.timings, self.cpu = timings, cpu
+        self.last, self.last_cpu = time.perf_counter(), time.process_time()
 
     def __call__(self, stage: str) -> None:
-        now = time.perf_counter()
+        now, now_cpu = time.perf_counter(), time.process_time()
         self.timings[stage] = round(now - self.last, 3)
-        self.last = now
+        self.cpu[stage] = round(now_cpu - self.last_cpu, 3)
+        self.last, self.last_cpu = now, now_cpu
 
 
 def _training_sample(p: pd.DataFrame, r: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -154,17 +166,6 @@ def _training_sample(p: pd.DataFrame, r: pd.DataFrame) -> tuple[pd.DataFrame, pd
     villages = pd.unique(pd.concat([p["village"], r["village"]]))
     chosen = {v for v in villages if zlib.crc32(str(v).encode()) % 10_000 < share * 10_000}
     return p.loc[p["village"].isin(chosen)], r.loc[r["village"].isin(chosen)]
-
-
-def _two_valid_ids(scored: pd.DataFrame, p: pd.DataFrame, r: pd.DataFrame) -> list[bool]:
-    """Pairs whose IDs are both valid and differ: two people by the check character (twins, namesakes born the same
-    day), or a valid ID copied from someone else; never linked automatically, at most sent to review."""
-    valid_l = dict(zip(p["uid"].tolist(), p["id"].where(p["id_valid"], "").tolist(), strict=True))
-    valid_r = dict(zip(r["uid"].tolist(), r["id"].where(r["id_valid"], "").tolist(), strict=True))
-    return [
-        bool(a and b and a != b)
-        for a, b in zip(scored["uid_l"].map(valid_l), scored["uid_r"].map(valid_r), strict=True)
-    ]
 
 
 def _bands(

@@ -9,11 +9,19 @@ import itertools
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from doudi.linkage import engines
 from doudi.linkage.engines import DUCKDB, db_api, for_engine
-from doudi.linkage.model import BLOCKING_KEYS, MODEL_COLUMNS, blocking_keys, settings
+from doudi.linkage.model import (
+    BLOCKING_KEYS,
+    MODEL_COLUMNS,
+    blocking_keys,
+    prediction_blocking_rules,
+    settings,
+)
 
 ALIASES = ("a_poverty", "b_rolls")
 TYPO_LEVEL = "one_edit_check_failed"
@@ -32,10 +40,27 @@ def prepare(df: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def prepare_arrow(df: pd.DataFrame) -> pa.Table:
+    """As `prepare`, as an Arrow table built from the plain-object columns (DuckDB scans it without conversion)."""
+    keyed = blocking_keys(df) if BLOCKING_KEYS[0] not in df.columns else df
+    columns: dict[str, pa.Array] = {"uid": pa.array(keyed["uid"].tolist(), type=pa.string())}
+    for column in MODEL_COLUMNS:
+        values = keyed[column].tolist()
+        if column == "id_valid":
+            columns[column] = pa.array([bool(v) for v in values], type=pa.bool_())
+        else:
+            columns[column] = pa.array(
+                [v if isinstance(v, str) and v else None for v in values], type=pa.string()
+            )
+    return pa.table(columns)
+
+
 _RUNS = itertools.count(1)
 
 
-def _linker(left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], engine: str = DUCKDB) -> Any:
+def _linker(
+    left: pd.DataFrame | pa.Table, right: pd.DataFrame | pa.Table, model: dict[str, Any], engine: str = DUCKDB
+) -> Any:
     """A Linker on its own tables: a fresh uid (a saved model carries the uid of the run that trained it, and
     Splink names its tables after it) and input names unique in the process (a Spark session is shared)."""
     from splink import Linker
@@ -159,8 +184,14 @@ def predict(
     """Scored candidate pairs (uid_l from the poverty side, uid_r from the rolls) at or above `threshold`."""
     if poverty.empty or rolls.empty:
         return pd.DataFrame(columns=["uid_l", "uid_r", "match_weight", "match_probability"])
-    model = {**model, "retain_intermediate_calculation_columns": True}  # Bayes factor per field: the evidence
-    linker = _linker(prepare(poverty), prepare(rolls), model, engine)
+    model = {
+        **model,
+        "retain_intermediate_calculation_columns": True,  # Bayes factor per field: the evidence
+        # the pipeline's blocking, whatever the model was saved with (it holds no trained parameter)
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(),
+    }
+    ready = prepare_arrow if engine == DUCKDB else prepare
+    linker = _linker(ready(poverty), ready(rolls), model, engine)
     result = linker.inference.predict(threshold_match_probability=threshold)
     scored = result.as_pandas_dataframe()
     linker.table_management.delete_tables_created_by_splink_from_db()
@@ -173,7 +204,8 @@ def predict(
 def _orient(scored: pd.DataFrame, left_uids: Any) -> pd.DataFrame:
     """Splink orders a pair by its source table; make uid_l always the poverty record."""
     out = scored.rename(columns={"unique_id_l": "uid_l", "unique_id_r": "uid_r"})
-    flip = ~out["uid_l"].isin(left_uids)
+    left = set(left_uids.tolist())
+    flip = np.array([uid not in left for uid in out["uid_l"].tolist()], dtype=bool)
     if flip.any():
         out.loc[flip, ["uid_l", "uid_r"]] = out.loc[flip, ["uid_r", "uid_l"]].to_numpy()
     keep = ["uid_l", "uid_r", "match_weight", "match_probability"]

@@ -159,11 +159,12 @@ def _files(
     thresholds: Thresholds,
     engine: str,
 ) -> dict[str, Any]:
+    import pandas as pd
+
     from doudi.ingest.problems import FileProblem
     from doudi.linkage import export, pipeline
+    from doudi.linkage.columns import read_frame
     from doudi.linkage.engines import EngineError
-    from doudi.linkage.files import read_roster
-    from doudi.linkage.records import frame
 
     if poverty is None or (dibao is None and tekun is None) or out is None:
         raise click.UsageError("按文件比对需要 --poverty、--dibao 或 --tekun(至少一个)以及 --out")
@@ -173,21 +174,20 @@ def _files(
             continue
         console.print(f"读取{dict(ROSTER_OPTIONS)[key]} {path.name}…")
         try:
-            read[key] = read_roster(path, key)
+            read[key] = read_frame(path, key)
         except FileProblem as exc:
             raise click.ClickException(exc.message) from exc
-    rolls = [e for key in ("dibao", "tekun") if key in read for e in read[key].entries]
+    rolls = pd.concat([read[key].records for key in ("dibao", "tekun") if key in read], ignore_index=True)
     try:
         result = pipeline.run(
-            frame(read["poverty"].entries), frame(rolls), model=model, train=train, thresholds=thresholds,
+            read["poverty"].records, rolls, model=model, train=train, thresholds=thresholds,
             progress=_progress(console), engine=engine,
         )  # fmt: skip
     except EngineError as exc:
         raise click.ClickException(str(exc)) from exc
-    file_duplicates = [d for r in read.values() for d in r.duplicates]
-    written = export.write(result, out, file_duplicates)
+    written = export.write(result, out)  # rows written twice in a file are in result.duplicates
     console.print(f"结果已写入 {out}:{', '.join(p.name for p in written)}")
-    return {**result.counts(), "duplicates": len(result.duplicates) + len(file_duplicates)}
+    return result.counts()
 
 
 def _registry(
