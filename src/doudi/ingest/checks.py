@@ -5,8 +5,10 @@ Both work on a parsed chunk's columns (doudi.ingest.rows.ParsedChunk), before an
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import compress, count, repeat
+from operator import eq, is_, ne, not_
 
 from doudi.core.rosters import RosterKind
 from doudi.ingest.headers import HeaderMap
@@ -28,26 +30,29 @@ class Duplicates:
         self.kind = kind
         self._first: dict[object, int] = {}
 
-    def check(self, chunk: ParsedChunk, indices: Sequence[int]) -> dict[int, Problem]:
-        """The rows (by index in the chunk) that repeat a person seen before, each with its problem."""
-        columns, numbers, first = chunk.columns, chunk.numbers, self._first
+    def check(self, chunk: ParsedChunk, keep: Sequence[int]) -> dict[int, Problem]:
+        """The rows (by index in the chunk) that repeat a person seen before, each with its problem.
+
+        Only the rows whose `keep` flag is set take part, in order; the work is done with C-level map/compress.
+        """
+        columns, numbers = chunk.columns, chunk.numbers
         person_ids = columns.get("id_number") or [None] * len(numbers)
-        household = HOUSEHOLD_KEY.get(self.kind)
-        households = columns.get(household) if household else None
-        names = columns["name"]
-        relations = columns.get("relation") or [None] * len(numbers)
+        keys: list[object] = list(person_ids)
+        if None in keys:
+            household = HOUSEHOLD_KEY.get(self.kind)
+            households = columns.get(household) if household else None
+            names, relations = columns["name"], columns.get("relation") or [None] * len(numbers)
+            for index in list(compress(count(), map(is_, keys, repeat(None)))):
+                keys[index] = (households[index] if households else None, names[index], relations[index])
+        indices = list(compress(count(), keep))
+        picked = list(compress(numbers, keep))
+        seen = list(map(self._first.setdefault, compress(keys, keep), picked))
         out: dict[int, Problem] = {}
-        for index in indices:
-            person_id = person_ids[index]
-            key = (
-                person_id
-                if person_id is not None
-                else (households[index] if households else None, names[index], relations[index])
+        for position in list(compress(count(), map(ne, seen, picked))):
+            index = indices[position]
+            out[index] = self._problem(
+                numbers[index], seen[position], person_ids[index], columns["name"][index]
             )
-            number = numbers[index]
-            seen = first.setdefault(key, number)
-            if seen != number:
-                out[index] = self._problem(number, seen, person_id, names[index])
         return out
 
     def _problem(self, number: int, first: int, person_id: object, name: object) -> Problem:
@@ -69,8 +74,10 @@ class Heads:
     def __init__(self) -> None:
         self._rows: list[ParsedRow] = []
         self._households: list[object] = []
-        self._heads: dict[object, list[int]] = defaultdict(list)
+        self._head_rows: list[ParsedRow] = []  # the accepted 户主 rows, and their household numbers
+        self._head_households: list[object] = []
         self._rejected_heads: dict[str, list[int]] = defaultdict(list)
+        self._wrong: set[object] = set()
 
     def accepted(
         self, rows: Sequence[ParsedRow], households: Sequence[object], relations: Sequence[object]
@@ -78,9 +85,9 @@ class Heads:
         """Accepted rows with their household number and relation (columns of the same length)."""
         self._rows.extend(rows)
         self._households.extend(households)
-        for row, household, relation in zip(rows, households, relations, strict=True):
-            if relation == HEAD:
-                self._heads[household].append(row.row)
+        is_head = list(map(eq, relations, repeat(HEAD)))
+        self._head_rows.extend(compress(rows, is_head))
+        self._head_households.extend(compress(households, is_head))
 
     def rejected(self, row: RejectedRow, household_no: str, relation: str) -> None:
         if relation in (HEAD, "本人"):
@@ -88,17 +95,25 @@ class Heads:
 
     def failures(self) -> list[tuple[ParsedRow, Problem]]:
         """Rows to reject, each with the reason that applies to its whole household."""
-        heads = self._heads
-        wrong = {h for h in set(self._households) if len(heads.get(h, ())) != 1}
+        counts = Counter(self._head_households)
+        wrong = self._wrong = set(self._households).difference([h for h, n in counts.items() if n == 1])
         if not wrong:
             return []
+        heads: dict[object, list[int]] = defaultdict(list)
+        pairs = zip(self._head_households, self._head_rows, strict=True)
+        for household, head in compress(pairs, map(wrong.__contains__, self._head_households)):
+            heads[household].append(head.row)
         reasons = {h: self._why(str(h), heads.get(h, [])) for h in wrong}
         out = []
-        for row, household in zip(self._rows, self._households, strict=True):
-            if household in wrong:
-                reason, fix = reasons[household]
-                out.append((row, Problem(row.row, "", str(household), "household_head", reason, fix)))
+        rows = zip(self._rows, self._households, strict=True)
+        for row, household in compress(rows, map(wrong.__contains__, self._households)):
+            reason, fix = reasons[household]
+            out.append((row, Problem(row.row, "", str(household), "household_head", reason, fix)))
         return out
+
+    def kept(self) -> list[ParsedRow]:
+        """The accepted rows, in order, less those of the households that `failures` rejects."""
+        return list(compress(self._rows, map(not_, map(self._wrong.__contains__, self._households))))
 
     def _why(self, household: str, heads: list[int]) -> tuple[str, str]:
         if len(heads) > 1:

@@ -30,7 +30,8 @@ _AREA_PLACES = 10 ** np.arange(5, -1, -1, dtype=np.int64)
 _BIRTH_PLACES = 10 ** np.arange(7, -1, -1, dtype=np.int64)
 _CHECK_BYTES = np.frombuffer(ids.CHECK_CHARS.encode(), dtype=np.uint8)
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-_PROVINCES = np.array(sorted(int(code) for code in ids.PROVINCE_CODES), dtype=np.int64)
+_PROVINCE = np.zeros(100, dtype=np.bool_)  # by the first two digits: a province code?
+_PROVINCE[[int(code) for code in ids.PROVINCE_CODES]] = True
 _FIX_RETYPE = "请对照身份证或户口簿逐位核对后更正"
 FIXES = {
     ids.IdProblem.EMPTY: "请填写身份证号",
@@ -64,9 +65,7 @@ class IdChecker:
             if self.fast(value):
                 return value
             if not _SCIENTIFIC(value):
-                number = ids.normalise(value)
-                if len(number) == 15 and number.isdigit():
-                    number = ids.upgrade15(number)
+                number = _upgraded(ids.normalise(value))
                 if self.fast(number):
                     return number  # what ids.validate returns after the same checks
         try:
@@ -78,6 +77,36 @@ class IdChecker:
         """Per cell: True when it is already a clean, valid 18-character number (checked a column at a time)."""
         if not values:
             return []
+        return cast(list[bool], self._column(values).tolist())
+
+    def normalised(self, values: Sequence[CellValue]) -> list[str | None]:
+        """Per cell: the number `canonical` gives when cleaning the text makes it a valid number, else None
+        (`canonical` then says why, or the cell is blank).
+
+        For many cells at once: `ids.normalise` once over the cells joined by NUL (NFKC, the character removal
+        and upper-casing work character by character, and leave NUL alone), then the numpy column check.
+        """
+        out: list[str | None] = [None] * len(values)
+        picked = [i for i, v in enumerate(values) if type(v) is str and "\0" not in v and not _SCIENTIFIC(v)]
+        texts = cast(list[str], [values[i] for i in picked])
+        numbers = ids.normalise("\0".join(texts)).split("\0") if texts else []
+        if len(numbers) != len(texts):
+            return out
+        numbers = list(map(_upgraded, numbers))
+        for index, number in zip(picked, numbers, strict=True):
+            out[index] = number
+        for position in self.failing(numbers):
+            out[picked[position]] = None
+        return out
+
+    def failing(self, values: Sequence[CellValue]) -> list[int]:
+        """The positions of the cells that `column` does not accept (to be normalised or rejected one by one)."""
+        if not values:
+            return []
+        failing: list[int] = np.flatnonzero(~self._column(values)).tolist()
+        return failing
+
+    def _column(self, values: Sequence[CellValue]) -> npt.NDArray[np.bool_]:
         blob = "".join([v if type(v) is str and len(v) == 18 else _FILLER for v in values])
         raw = np.frombuffer(blob.encode("ascii", "replace"), dtype=np.uint8).reshape(len(values), 18)
         digits = raw.astype(np.int64) - 48
@@ -85,9 +114,11 @@ class IdChecker:
         ok = ((body >= 0) & (body <= 9)).all(axis=1)
         ok &= _CHECK_BYTES[(body @ _WEIGHTS) % 11] == raw[:, 17]
         area = digits[:, :6] @ _AREA_PLACES
-        ok &= np.isin(area // 10000, _PROVINCES) & (area % 10000 != 0)
+        ok &= _PROVINCE[np.clip(area // 10000, 0, 99)] & (
+            area % 10000 != 0
+        )  # rows not all digits fail anyway
         ok &= self._births_ok(digits[:, 6:14] @ _BIRTH_PLACES, ok)
-        return cast(list[bool], ok.tolist())
+        return cast(npt.NDArray[np.bool_], ok)
 
     def _births_ok(
         self, births: npt.NDArray[np.int64], candidates: npt.NDArray[np.bool_]
@@ -132,6 +163,13 @@ class IdChecker:
 
 
 _SCIENTIFIC = re.compile(r"\d[.]\d*E\+?\d", re.I).search  # as ids.problem: digits lost, never guessed
+
+
+def _upgraded(number: str) -> str:
+    """An old 15-digit number in 18 digits (as `ids.validate` does); anything else unchanged."""
+    if len(number) == 15 and number.isascii() and number.isdigit():
+        return ids.upgrade15(number)
+    return number
 
 
 def _weighted(digits: str, offset: int) -> int:

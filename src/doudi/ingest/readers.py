@@ -26,6 +26,7 @@ CSV_ENCODINGS = ("utf-8", "gb18030")
 _CHUNK = 1 << 20
 
 Row = tuple[int, list[CellValue]]
+Chunk = tuple[list[int], list[list[CellValue]]]  # consecutive rows: their numbers, and their cells
 
 
 @dataclass
@@ -38,6 +39,8 @@ class Table:
     total: int | None = None
     encoding: str | None = None
     first_column: int = 0  # 0-based index of the first column the reader returns (calamine skips empty ones)
+    # The iterator of cells that `rows` numbers, when the rows can be read from it directly (Excel sheets).
+    cells: Iterator[list[CellValue]] | None = None
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -108,12 +111,14 @@ def _excel_table(path: Path, book: calamine.CalamineWorkbook, name: str) -> Tabl
             "excel_damaged", f"{path.name} 的工作表“{name}”无法读取(文件可能已损坏:{exc});请重新保存后再导入"
         ) from None
     start = sheet.start
-    return Table(path, name, _excel_rows(sheet), total=sheet.height, first_column=start[1] if start else 0)
+    cells = cast(Iterator[list[CellValue]], sheet.iter_rows())
+    first_column = start[1] if start else 0
+    return Table(path, name, _numbered(cells), total=sheet.height, first_column=first_column, cells=cells)
 
 
-def _excel_rows(sheet: calamine.CalamineSheet) -> Iterator[Row]:
+def _numbered(cells: Iterator[list[CellValue]]) -> Iterator[Row]:
     """(row number, cells) at C speed; `reading` turns a failure while iterating into a FileProblem."""
-    return zip(count(1), cast(Iterator[list[CellValue]], sheet.iter_rows()), strict=False)
+    return zip(count(1), cells, strict=False)
 
 
 @contextmanager
@@ -127,12 +132,22 @@ def reading(path: Path) -> Iterator[None]:
         raise FileProblem("excel_damaged", f"{path.name} 读到中途出错(文件可能已损坏:{exc})") from None
 
 
-def batches(table: Table, size: int) -> Iterator[list[Row]]:
-    """The table's rows, `size` at a time."""
-    rows = table.rows
+def batches(table: Table, size: int, number: int) -> Iterator[Chunk]:
+    """The table's rows not read yet, `size` at a time; `number` is the row number of the next one.
+
+    An Excel sheet's cells are taken straight from calamine's iterator (the numbers are consecutive), without a
+    (number, cells) pair per row.
+    """
     with reading(table.path):
-        while batch := list(islice(rows, size)):
-            yield batch
+        if table.cells is not None:
+            cells = table.cells
+            while batch := list(islice(cells, size)):
+                yield list(range(number, number + len(batch))), batch
+                number += len(batch)
+            return
+        rows = table.rows
+        while pairs := list(islice(rows, size)):
+            yield [n for n, _ in pairs], [c for _, c in pairs]
 
 
 def detect_encoding(path: Path) -> str:

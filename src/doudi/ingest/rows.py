@@ -8,11 +8,12 @@ distinct villages, relations, incomes or dates; only IDs are checked one by one.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from itertools import count, repeat
-from typing import NamedTuple, cast
+from itertools import compress, count, repeat
+from operator import eq, itemgetter, ne
+from typing import TYPE_CHECKING, Any, cast
 
 from doudi.core import ids
 from doudi.core.rosters import RosterKind
@@ -28,26 +29,106 @@ SEX_LABEL = {"M": "男", "F": "女"}
 SEX_SPEC = FieldSpec("sex", parse_sex)
 _CERT_TAIL = re.compile(r"[0-9]{17}[0-9X][1-7][1-4]").fullmatch
 _SEX_DIGIT = {d: "M" if d in "13579" else "F" for d in "0123456789"}
+_NO_ID: dict[object, str] = {
+    None: "?" * 18
+}  # .get(id, id): a blank ID becomes a filler whose 17th character is no digit
 HEAD = "户主"
+# Cell values equal to True or False (True == 1 == 1.0 as dict keys): never cached, parsed cell by cell.
+_BOOLISH = frozenset({0, 1})
 
 
-class ParsedRow(NamedTuple):
-    """An accepted row. `fields` holds canonical values: ID (18 characters), codes, dates, fen, booleans.
+class FieldStore:
+    """The canonical columns of one parsed chunk, shared by the chunk's accepted rows.
 
-    A named tuple, so that a chunk's accepted rows are built without a Python call per row (see `RowParser._rows`).
+    The parse validates every cell and keeps the canonical values column by column; the rows' `fields` dicts are
+    made from these columns, for the whole chunk at once (C-level map/zip), the first time one of them is read.
     """
 
-    kind: RosterKind
-    row: int  # as Excel shows it (1-based)
-    headers: tuple[str, ...]
-    cells: Sequence[CellValue]
-    fields: dict[str, object]
-    warnings: tuple[Problem, ...] = ()
+    __slots__ = ("_dicts", "columns", "keys")
+
+    def __init__(self, keys: tuple[str, ...], columns: list[Sequence[object]]) -> None:
+        self.keys = keys
+        self.columns = columns
+        self._dicts: list[dict[str, object]] | None = None
+
+    def fields(self, index: int) -> dict[str, object]:
+        dicts = self._dicts
+        if dicts is None:
+            rows = zip(*self.columns, strict=True)
+            dicts = self._dicts = list(map(dict, map(zip, repeat(self.keys), rows)))
+        return dicts[index]
+
+    @classmethod
+    def single(cls, fields: dict[str, object]) -> FieldStore:
+        store = cls(tuple(fields), [[v] for v in fields.values()])
+        store._dicts = [fields]
+        return store
+
+
+class ParsedRow(tuple[Any, ...]):
+    """An accepted row. `fields` holds canonical values: ID (18 characters), codes, dates, fen, booleans.
+
+    A tuple (kind, row, headers, cells, store, index, warnings), so that a chunk's accepted rows are built without a
+    Python call per row (see `RowParser.rows`); `fields` is read from the chunk's `FieldStore`.
+    """
+
+    __slots__ = ()
+
+    if TYPE_CHECKING:
+
+        @property
+        def kind(self) -> RosterKind: ...
+        @property
+        def row(self) -> int: ...  # as Excel shows it (1-based)
+        @property
+        def headers(self) -> tuple[str, ...]: ...
+        @property
+        def cells(self) -> Sequence[CellValue]: ...
+        @property
+        def warnings(self) -> tuple[Problem, ...]: ...
+
+    else:
+        kind = property(itemgetter(0))
+        row = property(itemgetter(1))
+        headers = property(itemgetter(2))
+        cells = property(itemgetter(3))
+        warnings = property(itemgetter(6))
+
+    @classmethod
+    def make(
+        cls,
+        kind: RosterKind,
+        row: int,
+        headers: tuple[str, ...],
+        cells: Sequence[CellValue],
+        fields: dict[str, object],
+        warnings: tuple[Problem, ...] = (),
+    ) -> ParsedRow:
+        return cls((kind, row, headers, cells, FieldStore.single(fields), 0, warnings))
+
+    @property
+    def fields(self) -> dict[str, object]:
+        store: FieldStore = self[4]
+        return store.fields(self[5])
 
     @property
     def raw(self) -> dict[str, str]:
         """The cells as read, by the header written in the file (extra columns included)."""
         return raw_cells(self.headers, self.cells)
+
+    def _public(self) -> tuple[object, ...]:
+        return (self.kind, self.row, self.headers, self.cells, self.fields, self.warnings)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ParsedRow) and self._public() == other._public()
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # type: ignore[assignment]  # fields is a dict, as it was in the named tuple
+
+    def __repr__(self) -> str:
+        return f"ParsedRow(kind={self.kind!s}, row={self.row}, fields={self.fields!r}, warnings={self.warnings!r})"
 
 
 @dataclass(slots=True)
@@ -105,6 +186,8 @@ class RowParser:
         self._caches: dict[str, dict[CellValue, object]] = {key: {} for key, _, _ in self._plan}
         self._failing: dict[str, set[CellValue]] = {key: set() for key, _, _ in self._plan}
         self._sex_cache: dict[CellValue, object] = {}
+        self._place_cache: dict[tuple[CellValue, ...], tuple[str, str, str] | PlaceError] = {}
+        self._place_failing: set[tuple[CellValue, ...]] = set()
 
     def parse(self, number: int, cells: Sequence[CellValue]) -> ParsedRow | RejectedRow:
         return self.parse_chunk([(number, cells)])[0]
@@ -114,13 +197,22 @@ class RowParser:
         chunk = self.parse_columns(rows)
         rejected = {i: RejectedRow(chunk.numbers[i], self.header.headers, chunk.cells[i], p)
                     for i, p in chunk.problems.items()}  # fmt: skip
-        accepted = iter(self.rows(chunk, [i for i in range(len(chunk.numbers)) if i not in rejected]))
+        keep = bytearray(b"\x01") * len(chunk.numbers)
+        for index in rejected:
+            keep[index] = 0
+        accepted = iter(self.rows(chunk, keep))
         return [rejected[i] if i in rejected else next(accepted) for i in range(len(chunk.numbers))]
 
     def parse_columns(self, rows: Sequence[tuple[int, Sequence[CellValue]]]) -> ParsedChunk:
+        return self.parse_cells(list(map(itemgetter(0), rows)), list(map(itemgetter(1), rows)))
+
+    def parse_cells(self, numbers: list[int], rows: Sequence[Sequence[CellValue]]) -> ParsedChunk:
+        """Parse rows given as their numbers and their cells, column by column."""
         width = len(self.header.headers)
-        cells = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for _, c in rows]
-        chunk = ParsedChunk([number for number, _ in rows], cells, list(zip(*cells, strict=False)))
+        cells = list(rows)
+        if cells and min(map(len, cells)) < width:
+            cells = [c if len(c) >= width else [*c, *([None] * (width - len(c)))] for c in cells]
+        chunk = ParsedChunk(numbers, cells, list(zip(*cells, strict=False)))
         if not cells:
             chunk.file_columns = [()] * width
         for key, position, spec in self._plan:
@@ -134,19 +226,20 @@ class RowParser:
             self._dibao_heads(chunk)
         return chunk
 
-    def rows(self, chunk: ParsedChunk, indices: Sequence[int]) -> list[ParsedRow]:
-        """ParsedRows for the given row indices of a chunk, built with C-level map/zip (no Python call per row)."""
-        keys = tuple(chunk.columns)
-        picked = [list(map(column.__getitem__, indices)) for column in chunk.columns.values()]
-        fields = map(dict, map(zip, repeat(keys), zip(*picked, strict=True)))
+    def rows(self, chunk: ParsedChunk, keep: Sequence[int]) -> list[ParsedRow]:
+        """ParsedRows for the rows of a chunk whose `keep` flag is set, built with C-level map/zip/compress (no
+        Python call per row); their fields stay in the chunk's columns (a `FieldStore`) until read."""
+        store = FieldStore(tuple(chunk.columns), list(chunk.columns.values()))
+        indices = list(compress(count(), keep))
         warnings = {i: tuple(w) for i, w in chunk.warnings.items()}
         items = zip(
             repeat(self.kind),
-            map(chunk.numbers.__getitem__, indices),
+            compress(chunk.numbers, keep),
             repeat(self.header.headers),
-            map(chunk.cells.__getitem__, indices),
-            fields,
-            map(warnings.get, indices, repeat(())),
+            compress(chunk.cells, keep),
+            repeat(store),
+            indices,
+            map(warnings.get, indices, repeat(())) if warnings else repeat(()),
         )
         return cast(list[ParsedRow], list(map(tuple.__new__, repeat(ParsedRow), items)))
 
@@ -158,19 +251,21 @@ class RowParser:
 
     def _column(self, chunk: ParsedChunk, key: str, position: int, spec: FieldSpec) -> list[object]:
         raw = chunk.file_columns[position]
-        if bool in set(map(type, raw)):  # True == 1 as a dict key: parse each cell on its own
+        if spec.clean is not None and _unchanged(raw, spec.clean):
+            return list(raw)  # names and household numbers that are clean text: each cell parses to itself
+        cache, failing = self._caches[key], self._failing[key]
+        cached: list[object] | None
+        try:
+            cached = list(map(cache.__getitem__, raw))  # the usual case for closed lists: every value seen
+        except KeyError:
+            cached = self._extend_cache(raw, spec, cache, failing)
+        if cached is None:  # True == 1 == 1.0 as dict keys: parse each cell on its own
             parsed = [_attempt(spec, v) for v in raw]
             failed = [i for i, result in enumerate(parsed) if type(result) is FieldError]
+        elif not failing or failing.isdisjoint(raw):
+            return cached
         else:
-            cache, failing = self._caches[key], self._failing[key]
-            try:
-                parsed = list(
-                    map(cache.__getitem__, raw)
-                )  # the usual case for closed lists: every value seen
-            except KeyError:
-                parsed = self._extend_cache(raw, spec, cache, failing)
-            if failing.isdisjoint(raw):
-                return parsed
+            parsed = cached
             failed = [i for i, value in enumerate(raw) if value in failing]
         for index in failed:
             error = cast(FieldError, parsed[index])
@@ -181,9 +276,15 @@ class RowParser:
     @staticmethod
     def _extend_cache(
         raw: Sequence[CellValue], spec: FieldSpec, cache: dict[CellValue, object], failing: set[CellValue]
-    ) -> list[object]:
-        """Parse the values not seen before (once each), then map the column through the cache."""
+    ) -> list[object] | None:
+        """Parse the values not seen before (once each), then map the column through the cache.
+
+        None when the column holds a value equal to True or False (a boolean, 0 or 1): such values are never
+        cached, so that a cached 1 is never taken for a TRUE cell; the caller parses the cells one by one.
+        """
         new = set(raw).difference(cache)  # not `set - cache.keys()`: that walks the whole cache
+        if not _BOOLISH.isdisjoint(new):
+            return None
         if spec.clean is not None and _all_text(new) and spec.clean("".join(cast(set[str], new))):
             cache.update(zip(new, new, strict=True))  # each parses to itself (checked as one string)
             new = set()
@@ -194,13 +295,28 @@ class RowParser:
         return list(map(cache.__getitem__, raw))
 
     def _places(self, chunk: ParsedChunk) -> None:
+        """County, township and village cells to codes, through a cache of the (county, township, village) cells."""
         positions = [self.header.index[k] for k in PLACE_KEYS]
         triples = list(zip(*(chunk.file_columns[p] for p in positions), strict=True))
-        found = {t: self.places.resolve(*t) for t in set(triples)}
-        wrong = {t for t, result in found.items() if isinstance(result, PlaceError)}
-        codes: list[object] = list(map(found.__getitem__, triples))
-        if wrong:
-            for index in [i for i, t in enumerate(triples) if t in wrong]:
+        cache, failing = self._place_cache, self._place_failing
+        codes: list[object]
+        try:
+            codes = list(map(cache.__getitem__, triples))
+        except KeyError:
+            new = set(triples).difference(cache)
+            if all(map(_BOOLISH.isdisjoint, new)):
+                for triple in new:
+                    found = cache[triple] = self.places.resolve(*triple)
+                    if isinstance(found, PlaceError):
+                        failing.add(triple)
+                codes = list(map(cache.__getitem__, triples))
+            else:  # True == 1 as dict keys: resolve each row on its own (the resolver caches the cells' text)
+                codes = [self.places.resolve(*triple) for triple in triples]
+                failing = {
+                    t for t, found in zip(triples, codes, strict=True) if isinstance(found, PlaceError)
+                }
+        if failing and not failing.isdisjoint(triples):
+            for index in [i for i, t in enumerate(triples) if t in failing]:
                 error = cast(PlaceError, codes[index])
                 value = triples[index][PLACE_KEYS.index(error.key)]
                 chunk.add(index, self._problem(chunk.numbers[index], error.key, value, error.error))
@@ -213,8 +329,10 @@ class RowParser:
         for key in sorted(ID_KEYS & self.header.index.keys()):
             raw = chunk.file_columns[self.header.index[key]]
             out: list[object] = list(raw)
-            for index in [i for i, ok in enumerate(self.id_checker.column(raw)) if not ok]:
-                out[index] = self._slow_id(chunk, index, key, raw[index])
+            failing = self.id_checker.failing(raw)
+            cleaned = self.id_checker.normalised([raw[i] for i in failing])
+            for index, number in zip(failing, cleaned, strict=True):
+                out[index] = number if number is not None else self._slow_id(chunk, index, key, raw[index])
             chunk.columns[key] = out
 
     def _slow_id(self, chunk: ParsedChunk, index: int, key: str, value: CellValue) -> str | None:
@@ -236,7 +354,10 @@ class RowParser:
         by hand. The row keeps the ID's sex and the disagreement goes back to the roster keeper as a warning.
         """
         person_ids = chunk.columns.get("id_number", [None] * len(chunk.cells))
-        derived: list[object] = [None if i is None else _SEX_DIGIT[str(i)[16]] for i in person_ids]
+        filled = cast(
+            Iterator[str], map(_NO_ID.get, person_ids, person_ids)
+        )  # IDs are canonical strings or None
+        derived: list[object] = list(map(_SEX_DIGIT.get, map(itemgetter(16), filled)))
         position = self.header.index.get("sex")
         if position is None:
             chunk.columns["sex"] = derived
@@ -250,7 +371,7 @@ class RowParser:
                 cache[value] = _attempt(SEX_SPEC, value)
             written = list(map(cache.__getitem__, raw))
         out = list(derived)
-        for index in [i for i, w, d in zip(count(), written, derived) if w != d]:
+        for index in list(compress(count(), map(ne, written, derived))):
             out[index] = self._sex_of(chunk, index, raw[index], written[index], derived[index])
         chunk.columns["sex"] = out
 
@@ -281,7 +402,10 @@ class RowParser:
         raw = chunk.file_columns[position]
         person_ids = chunk.columns.get("id_number", [None] * len(chunk.cells))
         out: list[object] = [None] * len(raw)
-        for index in [i for i, value in enumerate(raw) if value is not None and value != ""]:
+        filled = list(compress(count(), raw))  # truthy cells; falsy ones (0, FALSE) are rare: look for them
+        if len(filled) != len(raw) - raw.count(None) - raw.count(""):
+            filled = [i for i, value in enumerate(raw) if value is not None and value != ""]
+        for index in filled:
             out[index] = self._certificate(chunk, index, raw[index], person_ids[index])
         chunk.columns["disability_cert"] = out
 
@@ -301,7 +425,10 @@ class RowParser:
         for key in sorted(self.must_fill):
             column = self.header.header_of(key)
             position = self.header.index[key]
-            for index in [i for i, value in enumerate(chunk.columns[key]) if value is None]:
+            values = chunk.columns[key]
+            if None not in values:
+                continue
+            for index in [i for i, value in enumerate(values) if value is None]:
                 if all(p.column != column for p in chunk.problems.get(index, ())):
                     chunk.add(
                         index, self._problem(chunk.numbers[index], key, chunk.raw(index, position), BLANK)
@@ -311,11 +438,20 @@ class RowParser:
         """A dibao head's own row must carry the ID written in the head-ID column."""
         columns = chunk.columns
         position = self.header.index["id_number"]
-        for index, relation in enumerate(columns["relation"]):
+        for index in list(compress(count(), map(eq, columns["relation"], repeat(HEAD)))):
             own, head = columns["id_number"][index], columns["head_id_number"][index]
-            if relation == HEAD and own is not None and head is not None and own != head:
+            if own is not None and head is not None and own != head:
                 value = chunk.raw(index, position)
                 chunk.add(index, self._problem(chunk.numbers[index], "id_number", value, HEAD_ID))
+
+
+def _unchanged(raw: Sequence[CellValue], clean: Callable[[str], bool]) -> bool:
+    """Every cell non-empty text that its column's parser returns unchanged (checked on the cells joined)."""
+    try:
+        joined = "".join(cast(Sequence[str], raw))
+    except TypeError:  # a cell that is not text
+        return False
+    return "" not in raw and clean(joined)
 
 
 def _all_text(values: set[CellValue]) -> bool:

@@ -26,6 +26,7 @@ _DATE_FORMS = (
     re.compile(r"(\d{4})(\d{2})(\d{2})"),
 )
 _DATE_FIX = "请写成 2020-03-01、2020/3/1、2020.3.1、20200301 或 2020年3月1日 的形式"
+_PLAIN_YUAN = re.compile(r"([0-9]{1,15})(?:[.]([0-9]{1,2}))?").fullmatch
 YES = frozenset({"是", "Y", "YES", "1", "√", "TRUE"})
 NO = frozenset({"否", "N", "NO", "0", "×", "FALSE"})
 
@@ -158,6 +159,13 @@ def choice(vocabulary: Sequence[str], synonyms: Mapping[str, str] | None = None)
 
 def amount(value: CellValue) -> int | None:
     """Money in yuan -> integer fen; negative amounts are rejected."""
+    # The usual cells, 10788.25 or "10788.25": what money.parse_yuan gives (it reads a float as its repr), directly.
+    text = value if type(value) is str else repr(value) if type(value) is float else None
+    if text is not None:
+        plain = _PLAIN_YUAN(text)
+        if plain is not None:
+            whole, cents = plain.groups()
+            return int(whole) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
     try:
         fen = money.parse_yuan(value)
     except money.InvalidAmount as exc:

@@ -23,6 +23,7 @@ from .rosters import (
 
 TODAY = date(2026, 6, 30)
 ID_COL = POVERTY_HEADERS.index("证件号码")
+ARABIC_INDIC_15 = "".join(chr(0x660 + int(d)) for d in "530623700304101")  # digits, but not ASCII ones
 
 
 def _parse(
@@ -63,6 +64,7 @@ def test_a_clean_household_is_accepted_with_canonical_fields(tmp_path: Path) -> 
         ("5.30623E+17", "id_stored_as_number"),
         ("5306231970030410111", "id_stored_as_number"),
         ("530623197002301011", "id_bad_birth_date"),
+        (ARABIC_INDIC_15, "id_bad_characters"),
     ],
 )
 def test_bad_ids_are_rejected_never_guessed(tmp_path: Path, value: object, code: str) -> None:
@@ -218,3 +220,15 @@ def test_a_roster_with_a_header_and_no_rows_reads_zero_rows(
 ) -> None:
     result = _parse(tmp_path, [], kind, headers)
     assert (result.rows_read, len(result.accepted), len(result.rejected)) == (0, 0, 0)
+
+
+def test_accepted_rows_keep_their_cells_and_one_fields_dict_around_rejected_rows(tmp_path: Path) -> None:
+    """Rows are built from their chunk's columns: fields, cells and numbers stay aligned around a rejected row."""
+    rows = [*household("H01", 101), *household("H02", 201)]
+    rows[1][ID_COL] = "530623"  # too short: rejected, and its household loses a member only
+    result = _parse(tmp_path, rows)
+    assert [r.row for r in result.accepted] == [2, 4, 5] and [r.row for r in result.rejected] == [3]
+    for row in result.accepted:
+        assert row.cells == rows[row.row - 2] and row.headers == tuple(POVERTY_HEADERS)
+        assert row.fields["id_number"] == rows[row.row - 2][ID_COL]
+        assert row.fields is row.fields and isinstance(row.fields, dict)
