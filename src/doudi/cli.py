@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "政策规则: 运行规则案例、查看参数 / Rule cases and parameters",
     ),
     "match": (
-        "doudi.matching.commands",
+        "doudi.matching.review_commands",  # doudi.matching.commands' `match`, plus `match review list|decide`
         "match",
         "名册比对 / Cross-match the registry with the dibao and tekun rolls",
     ),

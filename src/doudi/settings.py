@@ -95,7 +95,7 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "doudi.web.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
 
 LANGUAGE_CODE = "zh-hans"

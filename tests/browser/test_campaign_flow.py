@@ -15,6 +15,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from doudi.campaign import TRANSITIONS
+from tests.browser.conftest import Shoot
 from tests.factories import create_user
 from tests.functional.casework.helpers import County, marked_household
 from tests.functional.web.rosters import ROSTER_COUNTY, roster_with_a_bad_row
@@ -89,7 +90,7 @@ def test_township_submits_county_approves_committee_confirms(live_server: LiveSe
 
 
 def test_an_import_with_a_bad_row_offers_the_error_workbook(
-    live_server: LiveServer, page: Page, settings: Settings, tmp_path: Path
+    live_server: LiveServer, page: Page, settings: Settings, tmp_path: Path, shoot: Shoot
 ) -> None:
     settings.VAR_DIR = tmp_path
     login(page, live_server.url, create_user("county_civil", scope=ROSTER_COUNTY))
@@ -104,6 +105,7 @@ def test_an_import_with_a_bad_row_offers_the_error_workbook(
     expect(page.locator('[data-figure="退回"]')).to_have_text("1")
     expect(page.locator("#rejected-rows tbody tr")).to_have_count(1)
     expect(page.locator("#rejected-rows")).to_contain_text("证件号码")
+    shoot(page, "import")
     with page.expect_download() as download:
         page.locator("#import-job").get_by_role("link", name="下载错误清单").click()
     assert download.value.suggested_filename.endswith(".xlsx")

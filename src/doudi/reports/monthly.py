@@ -63,12 +63,26 @@ LATE_COLUMNS = (
     Column("responsible", "责任单位"),
 )
 
+WARNING_COLUMNS = (
+    Column("signal", "预警类型"),
+    Column("households", "预警户数", T.INT),
+    Column("visited", "已走访户数", T.INT),
+)
+WARNING_LABELS = {
+    "edge": "低保边缘",
+    "unstable_exit": "脱贫不稳定",
+    "sharp_fall": "收入骤减",
+    "spending": "刚性支出骤增",
+    "hardship": "突发困难",
+}
+
 SECTION_TITLES = {
     "summary": "一、主要指标",
     "progress": "二、行动进度(按步骤对照时限)",
     "townships": "三、分乡镇情况",
     "funds": "四、资金发放",
     "late": "五、逾期问责清单",
+    "warnings": "六、返贫和新增致贫预警",
 }
 
 

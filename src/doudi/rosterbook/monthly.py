@@ -65,6 +65,7 @@ class Figures:
     townships: dict[str, Township] = field(default_factory=lambda: defaultdict(Township))
     funds: list[tuple[str, int, int]] = field(default_factory=list)
     late: list[tuple[Any, ...]] = field(default_factory=list)
+    warnings: list[tuple[str, int, int]] = field(default_factory=list)  # (signal label, households, visited)
 
 
 def as_of(month: date) -> date:
@@ -211,14 +212,24 @@ def _funds(user: Any, figures: Figures) -> None:
 
 
 def _warnings(user: Any, figures: Figures) -> None:
-    from doudi.watch.queries import warnings
+    from doudi.watch.queries import SIGNAL_ORDER, store_warning_counts, warnings
 
-    found = warnings(user, figures.as_of, figures.region)
+    found = warnings(user, figures.as_of, figures.region)  # the one computation of the lists
+    store_warning_counts(user, figures.as_of, figures.region, found)  # the dashboard shows the same counts
     total = 0
+    by_signal: Counter[str] = Counter()
+    visited: Counter[str] = Counter()
     for village, entries in found.items():
         figures.townships[village[:9]].warnings += len(entries)
         total += len(entries)
+        for e in entries:
+            for signal in {f.signal.value for f in e.findings}:
+                by_signal[signal] += 1
+                visited[signal] += e.last_visit is not None
     figures.summary.append(("预警户数", total, None, "边缘易致贫户、收入骤减、支出骤增等"))
+    figures.warnings = [(report.WARNING_LABELS[k], by_signal[k], visited[k]) for k in SIGNAL_ORDER]
+    seen = sum(1 for entries in found.values() for e in entries if e.last_visit is not None)
+    figures.warnings.append((report.TOTAL, total, seen))
 
 
 def gather(user: Any, region: str, month: date) -> Figures:
@@ -275,6 +286,13 @@ def sections(figures: Figures) -> tuple[Section, ...]:
             report.LATE_COLUMNS,
             numbered(figures.late),  # type: ignore[arg-type]
             ("household_no",),
+        ),
+        Section(
+            "warnings",
+            titles["warnings"],
+            report.WARNING_COLUMNS,
+            tuple(figures.warnings),
+            ("signal",),
         ),
     )
 

@@ -173,10 +173,12 @@ def payroll_cmd(username: str, region: str, month: str, out: Path | None) -> Non
 def warnings_cmd(username: str, region: str, on: str | None, out: Path | None) -> None:
     from doudi.registry.audit import record
 
-    from .queries import warnings
+    from .queries import store_warning_counts, warnings
 
     user = login(username)
-    by_village = warnings(user, parse_day(on), region)
+    day = parse_day(on)
+    by_village = warnings(user, day, region)
+    store_warning_counts(user, day, region, by_village)  # the dashboard and the monthly report read these
     click.echo(f"预警 {sum(len(v) for v in by_village.values())} 户")
     for village, entries in by_village.items():
         click.echo(f"{village}: {len(entries)} 户")
@@ -280,7 +282,21 @@ def visit_cmd(
 @click.option(
     "--standard", required=True, help="新的农村低保年标准(元), 如 5000 / new rural standard, yuan/year"
 )
-def what_if_cmd(username: str, region: str, on: str | None, standard: str) -> None:
+@click.option(
+    "--parquet",
+    "parquet",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="全省测算: 按列存储的家庭数据目录(doudi.rules.columnar) / a province in Parquet columns",
+)
+@click.option(
+    "--counties",
+    default="",
+    help="与 --parquet 同用: 提标的县(6位代码, 逗号分隔), 默认 --region / with --parquet: counties that raise",
+)
+def what_if_cmd(
+    username: str, region: str, on: str | None, standard: str, parquet: Path | None, counties: str
+) -> None:
     from doudi.core.money import parse_yuan, yuan
 
     from .queries import what_if
@@ -289,11 +305,50 @@ def what_if_cmd(username: str, region: str, on: str | None, standard: str) -> No
     if fen is None or fen <= 0:
         raise click.BadParameter(f"标准 {standard!r} 无效, 应写年标准金额(元), 如 5000")
     day = parse_day(on)
-    r = what_if(login(username), day, region, fen)
+    user = login(username)
+    if parquet is not None:
+        _province_what_if(user, parquet, counties or region, day, fen)
+        return
+    r = what_if(user, day, region, fen)
     click.echo(
         f"自 {day.isoformat()} 起农村低保年标准按 {yuan(fen)} 元测算: 研判 {r.households} 户, 新增 {r.gained} 户, "
         f"退出 {r.lost} 户; 每月资金 {yuan(r.monthly_cost_before)} 元 -> {yuan(r.monthly_cost_after)} 元 "
         f"(增加 {yuan(r.monthly_difference)} 元)"
+    )
+
+
+def _province_what_if(user: Any, parquet: Path, counties: str, since: Any, fen: int) -> None:
+    from doudi.core.money import yuan
+    from doudi.monitor.whatif import province_what_if
+    from doudi.registry.access import in_scope
+    from doudi.rules.columnar import read_parquet
+
+    chosen = {c.strip() for c in counties.split(",") if c.strip()}
+    bad = sorted(c for c in chosen if len(c) != 6 or not c.isdigit())
+    if not chosen or bad:
+        raise click.BadParameter(
+            f"提标的县 {', '.join(bad) or '(未填)'} 无效; 请用 --counties 写 6 位县级区划代码, 逗号分隔"
+        )
+    outside = sorted(c for c in chosen if not in_scope(user, c))
+    if outside:
+        raise click.ClickException(f"县 {', '.join(outside)} 不在您的管辖范围内")
+    try:
+        cols = read_parquet(parquet)
+        r = province_what_if(cols, chosen, since, fen)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"自 {since.isoformat()} 起 {', '.join(sorted(chosen))} 农村低保年标准按 {yuan(fen)} 元测算:")
+    click.echo("县\t研判户数\t新增户数\t退出户数\t每月资金(元, 测算前)\t每月资金(元, 测算后)\t每月增加(元)")
+    for code, w in r.counties.items():
+        if code in chosen:
+            click.echo(
+                f"{code}\t{w.households}\t{w.gained}\t{w.lost}\t{yuan(w.monthly_cost_before)}\t"
+                f"{yuan(w.monthly_cost_after)}\t{yuan(w.monthly_difference)}"
+            )
+    t = r.total
+    click.echo(
+        f"全部 {t.households} 户: 新增 {t.gained} 户, 退出 {t.lost} 户; 每月增加 {yuan(t.monthly_difference)} 元, "
+        f"当年({r.months_this_year} 个月)增加 {yuan(t.monthly_difference * r.months_this_year)} 元"
     )
 
 

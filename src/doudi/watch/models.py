@@ -261,6 +261,31 @@ class WarningVisit(models.Model):
         return f"{self.household}:{self.get_result_display()}({self.visited_on})"
 
 
+class WarningCount(models.Model):
+    """How many households of a village showed each early-warning signal on a day: written whenever the lists
+    are computed (the warnings page, `doudi watch warnings`, the demo), read by the dashboard and the monthly
+    report so that neither recomputes the lists."""
+
+    village_code = models.CharField(_("村代码"), max_length=12, db_index=True)
+    computed_on = models.DateField(_("预警日期"), db_index=True)
+    signal = models.CharField(_("预警类型"), max_length=16)
+    households = models.PositiveIntegerField(_("户数"))
+    visited = models.PositiveIntegerField(_("已走访户数"), default=0)
+    created_at = models.DateTimeField(_("记录时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("预警户数")
+        verbose_name_plural = _("预警户数")
+        constraints = (
+            models.UniqueConstraint(
+                fields=["village_code", "computed_on", "signal"], name="watch_warning_count_unique"
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.village_code} {self.computed_on} {self.signal}: {self.households}"
+
+
 class FlagKind(models.TextChoices):
     MISSING_FROM_ROSTER = "missing_from_roster", _("新版名册中缺失")
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, Q
 
 from doudi.monitor import parameters as monitor_parameters
 from doudi.monitor.payroll import PayKind, PayLine
 from doudi.monitor.reviews import is_due, next_due
-from doudi.monitor.warnings import Facts, Finding, findings
+from doudi.monitor.warnings import Facts, Finding, figures, findings
 from doudi.monitor.whatif import RURAL_STANDARD, WhatIf, replaced
 from doudi.registry import models as m
 from doudi.registry.access import (
@@ -24,8 +25,10 @@ from doudi.registry.access import (
     scoped,
     tekun_enrolments_for,
 )
-from doudi.registry.assessment import assessments, household_input
+from doudi.registry.assessment import gc_paused, household_input, read_households
 from doudi.registry.assessment import households as registry_households
+from doudi.rules import model as r
+from doudi.rules.batch import OUTCOMES, assess_batch, county_parameters, flatten
 from doudi.rules.engine import assess
 from doudi.rules.parameters import default_table
 from doudi.rules.reasons import Outcome
@@ -33,7 +36,15 @@ from doudi.rules.timelines import month_of
 
 from . import sanctions
 from .assess import EXIT_MONTHS, parameters_for, reassess
-from .models import BenefitChange, Review, ReviewFlag, WarningVisit
+from .models import (
+    BenefitChange,
+    ChangeEvent,
+    ChangeKind,
+    Review,
+    ReviewFlag,
+    WarningCount,
+    WarningVisit,
+)
 
 
 def _last_day(month: date) -> date:
@@ -46,6 +57,10 @@ def _region(qs: Any, region: str, path: str = "village_code") -> Any:
 
 def covered_households(user: Any, on: date, region: str = "") -> list[m.Household]:
     """Households with a dibao (whole or single-person) or a member in tekun on `on`, within scope."""
+    return list(_covered_qs(user, on, region).order_by("village_code", "pk"))
+
+
+def _covered_qs(user: Any, on: date, region: str) -> Any:
     dibao_ids = (
         _region(dibao_enrolments_for(user), region, "household__village_code")
         .filter(status__in=["active", "gradual_exit"])
@@ -61,8 +76,7 @@ def covered_households(user: Any, on: date, region: str = "") -> list[m.Househol
         .filter(person__memberships__valid_to__isnull=True)
         .values("person__memberships__household_id")
     )
-    qs = households_for(user).filter(Q(pk__in=dibao_ids) | Q(pk__in=tekun_ids))
-    return list(qs.order_by("village_code", "pk"))
+    return households_for(user).filter(Q(pk__in=dibao_ids) | Q(pk__in=tekun_ids))
 
 
 # Reviews ----------------------------------------------------------------------------------------------
@@ -305,42 +319,212 @@ def _within(user: Any, region: str) -> str | None:
     return scope if scope.startswith(region) else None
 
 
+def _covered_pks(user: Any, on: date, region: str) -> set[int]:
+    return set(_covered_qs(user, on, region).values_list("pk", flat=True))
+
+
+def _hardships(on: date, prefix: str) -> dict[int, str]:
+    """Households with a new disability or a major illness recorded in the last `warning.hardship_days`."""
+    days = int(monitor_parameters.at("warning.hardship_days", on).value)
+    qs = ChangeEvent.objects.filter(
+        kind__in=[ChangeKind.DISABILITY, ChangeKind.ILLNESS],
+        occurred_on__gt=on - timedelta(days=days),
+        occurred_on__lte=on,
+    )
+    out: dict[int, list[str]] = defaultdict(list)
+    for pk, kind, day in (
+        _region(qs, prefix, "household__village_code")
+        .order_by("occurred_on", "pk")
+        .values_list("household_id", "kind", "occurred_on")
+    ):
+        out[pk].append(f"{day:%Y-%m-%d} {ChangeKind(kind).label}")
+    return {pk: "、".join(texts) for pk, texts in out.items()}
+
+
+def _by_pk(pks: list[int]) -> dict[int, m.Household]:
+    """Household instances (with their head) for `pks`, in slices that keep SQLite's parameter count low."""
+    out: dict[int, m.Household] = {}
+    for start in range(0, len(pks), 5000):
+        part = pks[start : start + 5000]
+        out.update((h.pk, h) for h in m.Household.objects.filter(pk__in=part).select_related("head"))
+    return out
+
+
+def _last_visits(prefix: str, pks: set[int]) -> dict[int, WarningVisit]:
+    qs = _region(WarningVisit.objects.all(), prefix, "household__village_code")
+    return {
+        v.household_id: v for v in qs.order_by("household_id", "visited_on", "pk") if v.household_id in pks
+    }
+
+
 def warnings(user: Any, on: date, region: str = "") -> dict[str, list[WarningEntry]]:
-    """Households to visit before they apply (主动发现), by village, each with why and the figures."""
+    """Households to visit before they apply (主动发现), by village, each with why and the figures.
+
+    The county is read column-wise (`registry.assessment.read_households`) and assessed at once by the
+    vectorised rules (`doudi.rules.batch`): the dibao-edge verdict, the outcome and the income figures come as
+    arrays; only the households that may warn are looked at one by one."""
     prefix = _within(user, region)
     if prefix is None:
         return {}
-    covered = {h.pk for h in covered_households(user, on, prefix)}
-    by_village: dict[str, list[WarningEntry]] = defaultdict(list)
-    for h, a in assessments(on, prefix or None):
-        if isinstance(a, str) or a.outcome is Outcome.NEEDS_DATA:
+    with gc_paused():  # a county's rows and rules input: see registry.assessment.gc_paused
+        return _warnings(user, on, prefix)
+
+
+def _warnings(user: Any, on: date, prefix: str) -> dict[str, list[WarningEntry]]:
+    table = default_table()
+    sets: dict[str, Any] = {}
+    rows: list[Any] = []
+    records: list[r.Household] = []
+    last_year: list[int | None] = []
+    spending: list[int] = []
+    for h in read_households(prefix or None):
+        place = h.village_code or h.county_code
+        if place not in sets:
+            sets[place] = table.at(on, place)
+        params = sets[place]
+        try:
+            record = household_input(h, on, params.count(EXIT_MONTHS) if params.has(EXIT_MONTHS) else None)
+        except ValueError:
             continue  # the record is incomplete (no figures to warn on); `doudi assess` lists these
-        params = parameters_for(h, on)
-        ex = a.explanation
-        poverty = getattr(h, "poverty", None)
+        rows.append(h)
+        records.append(record)
+        last_year.append(_gross_last_year(h, on))
+        spending.append(_spending(h, on))
+    if not records:
+        return {}
+    cols = flatten(records)
+    cp = county_parameters(table, on, cols.counties, cols.kinds)
+    result = assess_batch(records, on, table, cols=cols, parameters=cp)
+    fig = figures(cols, cp, on)
+    covered = _covered_pks(user, on, prefix)
+    hardship = _hardships(on, prefix)
+    needs = OUTCOMES.index(Outcome.NEEDS_DATA)
+    exited = [getattr(getattr(h, "poverty", None), "status", "") == "已脱贫" for h in rows]
+    unstable = monitor_parameters.at("warning.unstable_exit_ratio", on).value
+    fall = monitor_parameters.at("warning.sharp_fall_ratio", on).value
+    spend = monitor_parameters.at("warning.spending_ratio", on).value
+    found: list[tuple[int, str, list[Finding]]] = []
+    for i, h in enumerate(rows):
+        if result.outcome[i] == needs:
+            continue
+        is_covered = h.pk in covered
+        edge = bool(result.edge[i])
+        if not (
+            (edge and not is_covered)
+            or (exited[i] and not is_covered)
+            or last_year[i]
+            or spending[i]
+            or h.pk in hardship
+        ):
+            continue  # no signal can fire: skip the exact arithmetic
+        params = sets[h.village_code or h.county_code]
         facts = Facts(
-            persons=int(ex.value("members.counted")),
-            net_income=int(ex.value("income.net")),
-            gross_last_year=_gross_last_year(h, on),
-            gross_now=int(ex.value("income.gross")),
-            spending=_spending(h, on),
-            card_exited=poverty is not None and poverty.status == "已脱贫",
-            covered=h.pk in covered,
-            edge=a.edge,
+            persons=int(fig.persons[i]),
+            net_income=int(fig.net[i]),
+            gross_last_year=last_year[i],
+            gross_now=int(fig.gross[i]),
+            spending=spending[i],
+            card_exited=exited[i],
+            covered=is_covered,
+            edge=edge,
+            hardship=hardship.get(h.pk, ""),
         )
-        found = findings(
+        signals = findings(
             facts,
-            int(ex.value("dibao.standard_yearly")),
+            int(fig.standard[i]),
             params.ratio("edge.ratio"),
             params.fen("poverty.exit_line_yearly"),
-            monitor_parameters.at("warning.unstable_exit_ratio", on).value,
-            monitor_parameters.at("warning.sharp_fall_ratio", on).value,
-            monitor_parameters.at("warning.spending_ratio", on).value,
+            unstable,
+            fall,
+            spend,
         )
-        if found:
-            last = h.watch_visits.order_by("-visited_on", "-pk").first()
-            by_village[h.village_code].append(WarningEntry(h, h.village_code, found, last))
+        if signals:
+            found.append((h.pk, h.village_code, signals))
+    households = _by_pk([pk for pk, _v, _f in found])
+    visits = _last_visits(prefix, set(households))
+    by_village: dict[str, list[WarningEntry]] = defaultdict(list)
+    for pk, village, signals in found:
+        by_village[village].append(WarningEntry(households[pk], village, signals, visits.get(pk)))
     return dict(sorted(by_village.items()))
+
+
+# Stored counts (the dashboard and the monthly report) -----------------------------------------------------
+
+ALL_SIGNALS = "all"  # the row of households with any signal (a household may show several)
+SIGNAL_ORDER = ("edge", "unstable_exit", "sharp_fall", "spending", "hardship")
+
+
+@transaction.atomic
+def store_warning_counts(user: Any, on: date, region: str, found: dict[str, list[WarningEntry]]) -> int:
+    """Keep the counts per village and signal of lists just computed for `region` on `on` (replacing what was
+    stored for that region and day), so that the dashboard and the monthly report read them without
+    recomputing the lists. Returns the number of rows written."""
+    prefix = _within(user, region)
+    if prefix is None:
+        return 0
+    rows: list[WarningCount] = []
+    for village, entries in found.items():
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for e in entries:
+            visited = int(e.last_visit is not None)
+            for signal in {f.signal.value for f in e.findings} | {ALL_SIGNALS}:
+                counts[signal][0] += 1
+                counts[signal][1] += visited
+        rows += [
+            WarningCount(village_code=village, computed_on=on, signal=k, households=n, visited=v)
+            for k, (n, v) in counts.items()
+        ]
+    _region(WarningCount.objects.filter(computed_on=on), prefix).delete()
+    WarningCount.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
+@dataclass
+class WarningCounts:
+    """Stored early-warning counts within a region on the latest day computed (None = never computed)."""
+
+    computed_on: date | None = None
+    by_signal: dict[str, int] = field(default_factory=dict)  # signal (and "all") -> households
+    visited: dict[str, int] = field(default_factory=dict)  # signal (and "all") -> households visited
+    by_area: dict[str, dict[str, int]] = field(
+        default_factory=dict
+    )  # child region code -> signal -> households
+
+    @property
+    def total(self) -> int:
+        return self.by_signal.get(ALL_SIGNALS, 0)
+
+    def rows(self) -> list[tuple[str, int, int]]:
+        """(signal, households, visited) in the lists' order, without the "all" row."""
+        return [(k, self.by_signal.get(k, 0), self.visited.get(k, 0)) for k in SIGNAL_ORDER]
+
+
+def warning_counts(
+    user: Any, region: str, on: date | None = None, child_length: int | None = None
+) -> WarningCounts:
+    """The stored counts (see `store_warning_counts`) within scope, on the latest day computed up to `on`; with
+    `child_length`, also per child region (township = 9, village = 12)."""
+    prefix = _within(user, region)
+    out = WarningCounts()
+    if prefix is None:
+        return out
+    qs = _region(WarningCount.objects.all(), prefix)
+    if on is not None:
+        qs = qs.filter(computed_on__lte=on)
+    latest = qs.order_by("-computed_on").values_list("computed_on", flat=True).first()
+    if latest is None:
+        return out
+    out.computed_on = latest
+    for village, signal, n, v in qs.filter(computed_on=latest).values_list(
+        "village_code", "signal", "households", "visited"
+    ):
+        out.by_signal[signal] = out.by_signal.get(signal, 0) + n
+        out.visited[signal] = out.visited.get(signal, 0) + v
+        if child_length:
+            area = out.by_area.setdefault(village[:child_length], {})
+            area[signal] = area.get(signal, 0) + n
+    out.by_area = dict(sorted(out.by_area.items()))
+    return out
 
 
 # What-if ----------------------------------------------------------------------------------------------

@@ -181,6 +181,10 @@ def run(county: str, persons: int, seed: int, echo: Echo) -> list[Login]:
     advance_cases(county, echo)
     echo("9. 部门数据核对与核查 / departmental feeds: verify, discover, check")
     run_feeds(folder, county, seed, echo)
+    echo("10. 动态管理演示数据 / reserve funds, temporary assistance, refusals, visits, reviews")
+    from doudi.watch.demo import seed_watch
+
+    seed_watch(county, busiest_village(county), ASSESSED_ON, echo)
     return logins
 
 

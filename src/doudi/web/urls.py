@@ -1,8 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from doudi.web import views
+from doudi.watch import views as watch_forms
+from doudi.web import account, views
 from doudi.web.views import evidence
+from doudi.web.views import review as review_views
 from doudi.web.views import rosters as roster_views
 from doudi.web.views import watch as watch_views
 
@@ -10,9 +12,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
+    path("password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", account.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("worklist/", views.worklist, name="worklist"),
     path("worklist.xlsx", views.worklist_xlsx, name="worklist_xlsx"),
     path("cases/<int:pk>/", views.case_detail, name="case"),
@@ -35,7 +37,21 @@ urlpatterns = [
     path("watch/changes/", watch_views.watch_changes, name="watch_changes"),
     path("watch/warnings/", watch_views.watch_warnings, name="watch_warnings"),
     path("watch/payroll/", watch_views.watch_payroll, name="watch_payroll"),
+    path("watch/households/<int:pk>/", watch_forms.watch_household, name="watch_household"),
+    path("watch/households/<int:pk>/visit/", watch_forms.watch_visit, name="watch_visit"),
+    path("watch/households/<int:pk>/review/", watch_forms.watch_review, name="watch_review"),
+    path("watch/households/<int:pk>/refusal/", watch_forms.watch_refusal, name="watch_refusal"),
+    path("watch/households/<int:pk>/temporary/", watch_forms.watch_temporary, name="watch_temporary"),
+    path(
+        "watch/households/<int:pk>/temporary/<int:grant_pk>/documents/",
+        watch_forms.watch_documents,
+        name="watch_documents",
+    ),
+    path("watch/reserve/top-up/", watch_forms.watch_top_up, name="watch_top_up"),
+    path("watch/emergency/", watch_forms.watch_emergency, name="watch_emergency"),
     path("evidence/households/<int:pk>/", evidence.household_verification, name="evidence_household"),
     path("evidence/priority/", evidence.priority, name="evidence_priority"),
     path("evidence/integrity/", evidence.integrity, name="evidence_integrity"),
+    path("review/", review_views.review_queue_page, name="review_queue"),
+    path("review/<int:pk>/decide/", review_views.review_decide, name="review_decide"),
 ]

@@ -14,6 +14,7 @@ from doudi.casework.access import covers
 from doudi.registry import access
 
 from .. import queries
+from ..months import latest_data_month
 from .common import page, scope_name, today
 
 
@@ -28,18 +29,19 @@ def chosen_region(request: HttpRequest) -> str:
     return region
 
 
-def chosen_month(request: HttpRequest, day: date) -> date:
-    """The last month of the funds table: ?month=YYYY-MM, else the current month."""
+def chosen_month(request: HttpRequest, day: date, region: str = "") -> date:
+    """The last month of the funds table: ?month=YYYY-MM, else doudi.web.months.latest_data_month (this month,
+    or the latest month with data when that lies in an earlier year: the demo's 2020 figures on first view)."""
     raw = request.GET.get("month", "").strip()
     try:
         year, month = (int(part) for part in raw.split("-"))
         return date(year, month, 1)
     except ValueError:
-        return day.replace(day=1)
+        return latest_data_month(request.user, region, day)
 
 
 def funds_context(request: HttpRequest, region: str, day: date) -> dict[str, object]:
-    month = chosen_month(request, day)
+    month = chosen_month(request, day, region)
     by_month, by_area = queries.funds(request.user, region, month)
     chart = {
         "months": [row.label for row in by_month],
@@ -62,6 +64,32 @@ def breadcrumbs(scope: str, region: str) -> list[tuple[str, str]]:
     return crumbs
 
 
+def warnings_context(request: HttpRequest, region: str) -> dict[str, object]:
+    """The early-warning counts as last computed (stored by the warnings page and `doudi watch warnings`): per
+    signal, and per child region on drill-down. Nothing is recomputed here."""
+    from doudi.watch.queries import SIGNAL_ORDER, warning_counts
+
+    labels = dict(
+        zip(
+            SIGNAL_ORDER,
+            (_("低保边缘"), _("脱贫不稳定"), _("收入骤减"), _("刚性支出骤增"), _("突发困难")),
+            strict=True,
+        )
+    )
+    child = next((n for n in (2, 4, 6, 9, 12) if n > len(region)), None)
+    counts = warning_counts(request.user, region, child_length=child)
+    return {
+        "warnings_on": counts.computed_on,
+        "warnings_total": counts.total,
+        "warnings_visited": counts.visited.get("all", 0),
+        "warnings_rows": [(k, labels[k], n, v) for k, n, v in counts.rows()],
+        "warnings_areas": [
+            (code, queries.place_name(code), by.get("all", 0), [by.get(k, 0) for k in SIGNAL_ORDER])
+            for code, by in counts.by_area.items()
+        ],
+    }
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     region = chosen_region(request)
@@ -75,6 +103,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "campaign": campaign,
         "today": day,
         **funds_context(request, region, day),
+        **warnings_context(request, region),
     }
     if campaign is not None:
         cases = queries.region_cases(request.user, campaign, region)

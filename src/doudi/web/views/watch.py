@@ -22,7 +22,9 @@ from doudi.watch.actions import WatchError, resolve_flag
 from doudi.watch.models import ChangeEvent, ReviewFlag
 from doudi.watch.sanctions import sanctions_in
 from doudi.watch.temporary import balances, documents_overdue
+from doudi.watch.views import reserve_forms
 
+from ..months import latest_data_month
 from .common import page, scope_name, today
 from .dashboard import chosen_region
 
@@ -38,10 +40,12 @@ def _day(request: HttpRequest) -> date:
         return today()
 
 
-def _month(request: HttpRequest) -> date:
+def _month(request: HttpRequest, region: str = "") -> date:
+    """?month=YYYY-MM, else doudi.web.months.latest_data_month (this month, or the latest month with data when
+    that lies in an earlier year)."""
     raw = request.GET.get("month", "").strip()
     try:
-        return date.fromisoformat(f"{raw}-01") if raw else month_of(today())
+        return date.fromisoformat(f"{raw}-01") if raw else latest_data_month(request.user, region, today())
     except ValueError:
         messages.error(request, _("月份 %(m)s 无法识别, 应写 YYYY-MM; 已按本月显示") % {"m": raw})
         return month_of(today())
@@ -103,6 +107,7 @@ def watch_warnings(request: HttpRequest) -> HttpResponse:
     context = _base(request, "warnings")
     day = _day(request)
     found = queries.warnings(request.user, day, str(context["region"]))
+    queries.store_warning_counts(request.user, day, str(context["region"]), found)  # for the dashboard
     counts: dict[str, int] = {}
     for entries in found.values():
         for e in entries:
@@ -118,7 +123,7 @@ def watch_payroll(request: HttpRequest) -> HttpResponse:
     temporary assistance: reserve-fund balances and papers overdue; P6 sanctions in force."""
     context = _base(request, "payroll")
     region = str(context["region"])
-    month = _month(request)
+    month = _month(request, region)
     lines = queries.payroll(request.user, month, region)
     before = queries.payroll(request.user, add_months(month, -1), region)
     context.update(
@@ -135,5 +140,6 @@ def watch_payroll(request: HttpRequest) -> HttpResponse:
             g for g in documents_overdue(request.user, today()) if g.household.village_code.startswith(region)
         ],
         sanctions=[s for s in sanctions_in(request.user, month, region) if s[1] is not None],
+        **reserve_forms(request.user, region),
     )
     return page(request, "web/watch/payroll.html", context)
