@@ -176,9 +176,12 @@ def registry(persons: int) -> None:
         county(persons, out)
         print(f"registry path: {persons:,} persons; synth + feeds written in {time.perf_counter() - t:.0f} s")
         t, c = time.perf_counter(), _cpu()
+        rejected = {}
         for kind in ("poverty", "dibao", "tekun"):
-            import_roster(out / f"{kind}.csv", kind, errors_path=work / f"{kind}.xlsx")
-        print(f"  rosters imported in {time.perf_counter() - t:.0f} s ({_cpu() - c:.0f} s CPU)")
+            result = import_roster(out / f"{kind}.csv", kind, errors_path=work / f"{kind}.xlsx")
+            rejected[kind] = result.rows_rejected
+        print(f"  rosters imported in {time.perf_counter() - t:.0f} s ({_cpu() - c:.0f} s CPU); rows rejected "
+              f"(sent back to the roster keeper in the error workbook): {rejected}")  # fmt: skip
         user = create_user("civil", "bench-2020-pass", "county_civil", "530627")
         load = os.getloadavg()[0]
         t, c = time.perf_counter(), _cpu()

@@ -100,12 +100,11 @@ def public_employee(h: Household, ctx: Context) -> Iterator[Finding]:
 
 
 def deposits(h: Household, ctx: Context) -> Iterator[Finding]:
-    total = sum(d.balance for m in h.members for d in ctx.evidence.deposits.get(m.person_id, ()))
-    limit = ctx.limits.financial_limit(len(h.members))
+    ids = [m.person_id for m in h.members] + list(h.kin)
+    total = sum(d.balance for i in ids for d in ctx.evidence.deposits.get(i, ()))
+    limit = ctx.limits.financial_limit(len(ids))
     if total > limit:
-        yield _finding(
-            Code.DEPOSITS, h, "", 家庭金融资产=_yuan(total), 限额=_yuan(limit), 家庭人口=len(h.members)
-        )
+        yield _finding(Code.DEPOSITS, h, "", 家庭金融资产=_yuan(total), 限额=_yuan(limit), 家庭人口=len(ids))
 
 
 def _month_after(died_on: date) -> date:

@@ -77,6 +77,10 @@ class Household:
     members: tuple[Member, ...]
     card: bool = False  # 建档立卡户
     authorised: bool = True  # economic feeds may be used (核对授权, or an audited override)
+    # resident IDs of family members the public-security hukou feed lists in this household's 户口簿 who are not in
+    # the registry (their roster row was rejected): the household's financial assets include theirs (家庭经济状况核对
+    # covers every member living together), and they count in the household size of the limit
+    kin: tuple[str, ...] = ()
 
     @property
     def county(self) -> str:

@@ -110,18 +110,40 @@ def _grants(rows: Iterable[tuple[str, date, date | None]]) -> list[Grant]:
     return sorted((Grant(k, s, v) for k, s, v in rows), key=lambda g: (g.signed_on, g.kind))
 
 
-def _records(batches: dict[str, int], ids: list[str]) -> dict[str, list[Row]]:
+def member_key(person: Any) -> str:
+    """The key a member's evidence counts under: their resident ID, or "p<pk>" for a member the registry has no ID
+    for (a child whose roster ID cell was blank), whose feed rows the matching engine linked by household."""
+    return str(person.id_number) if person.id_number else f"p{person.pk}"
+
+
+def _records(batches: dict[str, int], members: dict[int, str]) -> dict[str, list[Row]]:
+    """Member key -> their rows in the batches: the rows the stored links give them (the matching engine's exact,
+    household and probabilistic stages, `FeedRecord.person`) and the rows carrying their resident ID (a row
+    imported before the person was in the registry and not yet relinked). Each row counts under the member's key
+    (a row linked from another ID counts under the registry's)."""
+    from django.db.models import Q
+
     from .models import FeedRecord
 
+    by_id = {key: pk for pk, key in members.items() if key != f"p{pk}"}
+    pks = sorted(members)
+    ids = sorted(by_id)
     out: dict[str, list[Row]] = defaultdict(list)
-    for start in range(0, len(ids), CHUNK):
-        rows = FeedRecord.objects.filter(
-            batch_id__in=list(batches.values()), id_number__in=ids[start : start + CHUNK]
+    seen: set[int] = set()
+    for start in range(0, max(len(pks), len(ids)), CHUNK):
+        rows = FeedRecord.objects.filter(batch_id__in=list(batches.values())).filter(
+            Q(person_id__in=pks[start : start + CHUNK]) | Q(id_number__in=ids[start : start + CHUNK])
         )
-        for kind, batch, row, id_number, fields in rows.values_list(
-            "kind", "batch_id", "row", "id_number", "fields"
+        for pk, kind, batch, row, id_number, person, fields in rows.order_by("pk").values_list(
+            "pk", "kind", "batch_id", "row", "id_number", "person_id", "fields"
         ):
-            out[id_number].append(Row(kind, batch, row, id_number, fields))
+            key = members.get(person) if person is not None else None
+            if key is None and id_number in by_id:
+                key = id_number
+            if key is None or pk in seen:
+                continue  # linked to someone outside these households
+            seen.add(pk)
+            out[key].append(Row(kind, batch, row, key, fields))
     return out
 
 
@@ -140,8 +162,8 @@ def _load(h: Any, persons: list[Any], on: date) -> FeedEvidence:
     grants = _grants((a.kind, a.signed_on, a.revoked_on) for a in source)
     found = FeedEvidence(_labels(batches), grants)
     if any(g.in_force(on) for g in grants):
-        ids = sorted({p.id_number for p in persons if p.id_number})
-        found.rows = [row for rows in _records(batches, ids).values() for row in rows]
+        members = {p.pk: member_key(p) for p in persons}
+        found.rows = [row for rows in _records(batches, members).values() for row in rows]
     return found
 
 
@@ -158,16 +180,19 @@ def attach(households: dict[int, Any], memberships: list[Any]) -> None:
         ):
             grants[hid].append((kind, signed, revoked))
     members: dict[int, set[str]] = defaultdict(set)
+    keys: dict[int, str] = {}
     for ms in memberships:
-        if ms.person.id_number and ms.household_id in grants:
-            members[ms.household_id].add(ms.person.id_number)
+        if ms.household_id in grants:
+            keys[ms.person.pk] = member_key(ms.person)
+            members[ms.household_id].add(keys[ms.person.pk])
     by_county: dict[str, list[Any]] = defaultdict(list)
     for h in households.values():
         by_county[h.county_code].append(h)
     for county, group in by_county.items():
         batches = _latest(county)
-        ids = sorted({i for h in group for i in members.get(h.pk, ())})
-        records = _records(batches, ids) if batches and ids else {}
+        in_group = {k for h in group for k in members.get(h.pk, ())}
+        wanted = {pk: key for pk, key in keys.items() if key in in_group}
+        records = _records(batches, wanted) if batches and wanted else {}
         for h in group:
             h.feed_evidence = FeedEvidence(
                 _labels(batches) if batches else (),
@@ -209,7 +234,7 @@ def with_evidence(h: Any, persons: list[Any], on: date, record: r.Household) -> 
             f"本县已有部门数据({feeds}), 该户没有有效的家庭经济状况核对授权, 研判未使用部门数据, 按申报计算"
         )
         return replace(record, evidence_notes=(*record.evidence_notes, note))
-    ids = {p.id_number: m.person_id for p, m in zip(persons, record.members, strict=True) if p.id_number}
+    ids = {member_key(p): m.person_id for p, m in zip(persons, record.members, strict=True)}
     rows = sorted((x for x in evidence.rows if x.id_number in ids), key=lambda x: (x.kind, x.batch, x.row))
     income, income_notes = merge_income(record.income, found_incomes(rows, ids))
     prop, property_notes = merge_property(record.property, rows, ids, on)

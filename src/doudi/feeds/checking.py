@@ -10,7 +10,7 @@ authorisation (or an audited override).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -34,7 +34,7 @@ from doudi.registry.models import (
 
 from .authorisation import authorised_households, authorised_persons
 from .imports import typed
-from .linking import LinkReport, evidence_keys, learned_ids, link_county, link_descriptions
+from .linking import LinkReport, evidence_keys, hukou_kin, learned_ids, link_county, link_descriptions
 from .models import FeedBatch, FeedRecord, Filing, Finding, FindingStatus
 
 ACTIVE_DIBAO = (DibaoStatus.ACTIVE, DibaoStatus.GRADUAL_EXIT)
@@ -177,6 +177,20 @@ def _lone_tekun(user: Any, county: str, person_pk: dict[str, int]) -> list[PureH
     return out
 
 
+def with_kin(
+    households: list[PureHousehold], person_pk: dict[str, int], batches: list[FeedBatch]
+) -> list[PureHousehold]:
+    """The households with their hukou kin (`hukou_kin`): family members the hukou feed lists with them whom the
+    registry does not hold; the deposits check counts their assets and them."""
+    members = {
+        h.key: {person_pk[m.person_id] for m in h.members if m.person_id in person_pk}
+        for h in households
+        if not h.key.startswith(LONE)
+    }
+    kin = hukou_kin(batches, members)
+    return [replace(h, kin=kin[h.key]) if h.key in kin else h for h in households]
+
+
 def latest_batches(county: str) -> list[FeedBatch]:
     """The newest batch of each feed for the county (a newer file of a feed replaces the older one)."""
     latest: dict[str, FeedBatch] = {}
@@ -215,6 +229,7 @@ def run_checks(user: Any, county: str, on: date, year: int | None = None) -> Che
     batches = latest_batches(county)
     report.links = link_county(county, batches)
     households, person_pk = registry_households(user, county, learned_ids(batches))
+    households = with_kin(households, person_pk, batches)
     report.households = len(households)
     report.unauthorised = sum(1 for h in households if h.covered and not h.authorised)
     run = check_all(households, evidence_for(county, batches), on, county, filings_for(county))

@@ -175,3 +175,37 @@ def link_descriptions(batches: list[FeedBatch], person_pks: list[int]) -> dict[i
         text = METHOD_LABELS.get(method, method)
         out[pid] = f"{text}, 匹配权重 {weight:.2f}" if method == LinkMethod.PROBABILISTIC and weight else text
     return out
+
+
+def hukou_kin(batches: list[FeedBatch], households: dict[str, set[int]]) -> dict[str, tuple[str, ...]]:
+    """Household key -> the resident IDs of the persons the newest household-registration batch lists in the same
+    户口簿 as its members but no stage could link to the registry (their roster row was rejected, so the registry
+    does not hold them). `households`: household key -> its members' person pks. A hukou whose linked members sit
+    in more than one registry household gives no kin (which family they live with is not known)."""
+    hukou = [b for b in batches if b.kind == FeedKind.HUKOU.value]
+    if not hukou:
+        return {}
+    where: dict[int, set[str]] = defaultdict(set)
+    for key, pks in households.items():
+        for pk in pks:
+            where[pk].add(key)
+    linked: dict[str, set[str]] = defaultdict(set)
+    loose: dict[str, set[str]] = defaultdict(set)
+    rows = FeedRecord.objects.filter(batch=hukou[0], id_valid=True).values_list(
+        "id_number", "person_id", "fields"
+    )
+    for i, pk, fields in rows.iterator(chunk_size=5000):
+        no = str(fields.get("hukou_no") or "")
+        if not no:
+            continue
+        if pk is None:
+            loose[no].add(i)
+        else:
+            linked[no] |= where.get(pk, set()) or {""}
+    out: dict[str, tuple[str, ...]] = {}
+    for no, ids in loose.items():
+        keys = linked.get(no, set())
+        if len(keys) == 1 and "" not in keys:
+            (key,) = keys
+            out[key] = tuple(sorted({*out.get(key, ()), *ids}))
+    return out

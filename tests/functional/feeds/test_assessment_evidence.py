@@ -176,3 +176,37 @@ def test_both_read_paths_give_the_same_input_and_results(tmp_path: Path) -> None
                           "非居住类房屋 不动产权证号", "农家乐", "建档立卡登记的家庭纯收入", "没有有效的家庭经济状况核对授权"):  # fmt: skip
         assert expected_text in texts, expected_text
     assert "小卖部" not in texts  # the revoked household's business is not read
+
+
+def test_a_wage_linked_by_the_household_stage_to_a_member_without_an_id_counts(tmp_path: Path) -> None:
+    """A child whose roster ID cell was blank: the feeds name her by her real ID, the matching engine links her
+    rows through the hukou household (stored on the row), and every read path of the assessment sees her wage."""
+    from doudi.core import ids
+    from doudi.feeds.checking import run_checks
+    from doudi.feeds.imports import import_folder
+    from doudi.feeds.models import FeedRecord, LinkMethod
+    from doudi.registry.assessment import read_households
+    from doudi.registry.models import Household
+    from tests.factories import create_member as member
+
+    h = _household()
+    child = member(h, "之女", id_number=None, name="王小花", sex="F", birth_date=date(2003, 3, 4))
+    real_id = ids.make(COUNTY, date(2003, 3, 4), 22)
+    write_feed(tmp_path, FeedKind.HUKOU, [
+        {"id_number": h.head.id_number, "name": h.head.name, "hukou_no": "HK1", "relation": "户主", "county": COUNTY},
+        {"id_number": real_id, "name": "王小花", "hukou_no": "HK1", "relation": "子女", "county": COUNTY},
+    ])  # fmt: skip
+    write_feed(tmp_path, FeedKind.SOCIAL_SECURITY, [{"id_number": real_id, "name": "王小花", "item": "工资", "monthly": "3000", "months": "12", "employer": "县建筑公司"}])  # fmt: skip
+    civil = create_user("county_civil")
+    import_folder(tmp_path, civil, ON)
+    authorisation.record_signed(civil, h, date(2022, 1, 10))
+    assert _assessed(h).explanation.value("income.gross") == 100_000  # not linked yet: the declaration stands
+    run_checks(civil, COUNTY, ON)
+    assert FeedRecord.objects.get(kind="social_security").link_method == LinkMethod.HOUSEHOLD.value
+    assert FeedRecord.objects.get(kind="social_security").person == child
+    one_by_one = household_input(Household.objects.get(pk=h.pk), ON)
+    [wage] = [i for i in one_by_one.income if i.source]
+    assert (wage.kind, wage.amount) == ("wage", 3_600_000) and "核对批次" in str(wage.source)
+    assert {x.pk: household_input(x, ON) for x in read_households(COUNTY)}[h.pk] == one_by_one
+    [source] = _steps(_assessed(h), "收入依据")  # the columnar path of the rules engine says so too
+    assert "36,000.00 元" in source and "申报未列" in source and real_id not in source

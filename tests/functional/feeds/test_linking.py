@@ -134,3 +134,33 @@ def test_a_head_whose_own_roster_row_was_rejected_is_a_member_and_can_sign(tmp_p
     run_checks(civil, COUNTY, ON)
     finding = Finding.objects.get()
     assert (finding.code, finding.person, finding.household) == ("INT_PUBLIC_EMPLOYEE", head, household)
+
+
+def test_deposits_of_a_hukou_member_the_registry_lacks_count_for_the_household(tmp_path: Path) -> None:
+    """The son's roster row was rejected, so the registry holds only the parents; the hukou feed lists him in their
+    户口簿 and the bank feed holds his deposits: the household is checked with his assets and as three persons.
+    A hukou whose registry members sit in two households gives its stranger to neither."""
+    from doudi.evidence.model import limits_on
+
+    household = create_household()
+    create_dibao_enrolment(household)
+    spouse = create_member(household)
+    other = create_household()
+    create_dibao_enrolment(other)
+    civil = create_user("county_civil")
+    authorisation.record_signed(civil, household, date(2020, 1, 5))
+    authorisation.record_signed(civil, other, date(2020, 1, 5))
+    son, stranger = ids.make(COUNTY, date(1995, 3, 4), 31), ids.make(COUNTY, date(1996, 3, 4), 33)
+    hukou = lambda p, no, rel: {"id_number": p if isinstance(p, str) else p.id_number, "name": "某", "hukou_no": no, "relation": rel, "county": COUNTY}  # noqa: E731 # fmt: skip
+    write_feed(tmp_path, FeedKind.HUKOU, [
+        hukou(household.head, "HK1", "户主"), hukou(spouse, "HK1", "配偶"), hukou(son, "HK1", "子女"),
+        hukou(other.head, "HK2", "户主"), hukou(spouse, "HK2", "配偶"), hukou(stranger, "HK2", "子女"),
+    ])  # fmt: skip
+    limit = limits_on(ON, COUNTY).financial_limit(3)
+    bank = lambda i, fen: {"id_number": i, "name": "某", "institution": "信用社", "product": "存款", "balance": f"{fen / 100:.2f}"}  # noqa: E731 # fmt: skip
+    write_feed(tmp_path, FeedKind.BANK, [bank(son, limit + 100), bank(stranger, limit + 100)])
+    import_folder(tmp_path, civil, ON)
+    run_checks(civil, COUNTY, ON)
+    finding = Finding.objects.get()
+    assert (finding.code, finding.household, finding.person) == ("INT_DEPOSITS", household, None)
+    assert finding.evidence["家庭人口"] == 3

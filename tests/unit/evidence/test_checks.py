@@ -196,3 +196,20 @@ def test_verification_beside_the_declaration_and_refusal_without_authorisation()
     assert result.property_failures == ("有非居住类房屋",)
     refused = verify(household(covered(A), authorised=False), e, Declared(), limits)
     assert refused.used is False and refused.lines == ()
+
+
+def test_deposits_of_hukou_kin_the_registry_lacks_count_for_the_household() -> None:
+    """A family member whose roster row was rejected (not in the registry) but whom the hukou feed lists in the
+    household's 户口簿: her deposits are the family's, and she counts in the size the limit is computed for."""
+    from dataclasses import replace
+
+    e = Evidence()
+    two, three = (limits_on(ON, "530627").financial_limit(n) for n in (2, 3))
+    e.add(FeedKind.BANK, A, {"institution": "信用社", "product": "存款", "balance": two - 100})
+    e.add(FeedKind.BANK, C, {"institution": "邮储", "product": "理财", "balance": three - two + 200})
+    h = household(covered(A), covered(B))
+    assert "INT_DEPOSITS" not in run(h, e)  # without her: under the limit of two
+    [found] = [f for f in checks.integrity([replace(h, kin=(C,))], checks.Context(ON, limits_on(ON, "530627"), e, frozenset())) if f.code == Code.DEPOSITS]  # fmt: skip
+    assert (found.person_id, found.evidence["家庭人口"]) == ("", 3)
+    e.add(FeedKind.BANK, C, {"institution": "邮储", "product": "存款", "balance": -300})
+    assert "INT_DEPOSITS" not in run(replace(h, kin=(C,)), e)  # the limit is that of three
