@@ -9,8 +9,9 @@ over the villages of 祥云县; one household in three a card household on the S
 are opened through `actions.open_cases`, then spread over the states with a few UPDATEs.
 
 Measured, per run: GET /api/campaigns/{id}/cases?page=P&page_size=50 with a bearer token (county user, random
-pages; township user filtered by state), each as --clients concurrent clients with keep-alive connections on
-loopback against `waitress` (the server `doudi serve` runs, 8 threads) in a child process. The anchor, in the same
+pages by number and by `?after=` keyset; township user filtered by state), each as --clients concurrent clients
+with keep-alive connections on loopback against the server `doudi serve` runs (`run_server`: --workers gunicorn
+processes, default one per core; --workers 1 = waitress, 8 threads) in a child process. The anchor, in the same
 run and the same way: /bench/anchor/{id}, a bare Django view that authenticates nobody and returns the same
 count as JSON. Latencies are wall times seen by the clients; p50/p95 over all requests of all runs. CPU is the
 server process's (utime + stime from /proc) per request: the figure that does not depend on the load average.
@@ -64,10 +65,13 @@ def anchor_view(request: Any, pk: int) -> Any:
 # Set-up ------------------------------------------------------------------------------------------------------------
 
 
-def database_env(workdir: Path, keep: Path | None = None) -> dict[str, str]:
+def database_env(workdir: Path, keep: Path | None = None, pg_name: str | None = None) -> dict[str, str]:
     env = {"DJANGO_SETTINGS_MODULE": "doudi.settings", "DOUDI_VAR": str(workdir)}
     if os.environ.get("DOUDI_DB", "sqlite") == "sqlite":
         env["DOUDI_SQLITE_PATH"] = str(keep or workdir / "bench.sqlite3")
+    elif pg_name:
+        env["DOUDI_PG_NAME"] = pg_name
+        env["DOUDI_PG_KEEP"] = "1"
     else:
         env["DOUDI_PG_NAME"] = f"doudi_bench_api_{os.getpid()}"
     return env
@@ -89,7 +93,7 @@ def _pg_admin(sql: str) -> None:
 
 def setup_django(env: dict[str, str]) -> None:
     os.environ.update(env)
-    if "DOUDI_PG_NAME" in env:
+    if "DOUDI_PG_NAME" in env and "DOUDI_PG_KEEP" not in env:
         _pg_admin(f'CREATE DATABASE "{env["DOUDI_PG_NAME"]}"')
     import django
 
@@ -178,8 +182,29 @@ def tokens() -> dict[str, str]:
 
     return {
         "county": issue_token(login("bench-county", "county_civil", COUNTY)),
-        "township": issue_token(login("bench-township", "township", "532923101")),
+        "township": issue_token(login("bench-township", "township", busiest_township())),
     }
+
+
+def busiest_township() -> str:
+    from django.db.models import Count
+
+    from doudi.casework.models import Case
+
+    row = (
+        Case.objects.filter(township_code__startswith=COUNTY, state="assessing")
+        .values("township_code")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return str(row["township_code"]) if row else f"{COUNTY}101"
+
+
+def last_case(campaign: int) -> int:
+    from doudi.casework.models import Case
+
+    return Case.objects.filter(campaign_id=campaign).order_by("-id").values_list("id", flat=True).first() or 0
 
 
 def existing_campaign() -> tuple[int, int, int, int] | None:
@@ -215,15 +240,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def start_server(env: dict[str, str], port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    """The server `doudi serve` runs (doudi.web.commands.run_server: gunicorn workers when workers > 1, else
+    waitress with 8 threads), with this file's URLconf (the anchor) set before the workers fork."""
     code = (
-        "import django, waitress; django.setup(); from django.conf import settings; "
-        "settings.ROOT_URLCONF = 'bench_api'; from django.core.wsgi import get_wsgi_application; "
-        f"waitress.serve(get_wsgi_application(), host='127.0.0.1', port={port}, threads=8, ident='bench')"
+        "import django; django.setup(); from django.conf import settings; "
+        "settings.ROOT_URLCONF = 'bench_api'; from doudi.web.commands import run_server; "
+        f"run_server('127.0.0.1', {port}, threads=8 if {workers} == 1 else 4, workers={workers})"
     )
     server_env = {**os.environ, **env}
     server_env["PYTHONPATH"] = os.pathsep.join([str(HERE), server_env.get("PYTHONPATH", "")])
-    process = subprocess.Popen([sys.executable, "-c", code], env=server_env, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", code], env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -236,8 +265,16 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """utime + stime of the server process and its children (gunicorn's workers), seconds."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def hammer(port: int, paths: list[str], clients: int, headers: dict[str, str]) -> list[float]:
@@ -278,7 +315,13 @@ def pct(values: list[float], q: float) -> float:
 
 
 def measure(
-    args: argparse.Namespace, port: int, pid: int, campaign: int, cases: int, token: dict[str, str]
+    args: argparse.Namespace,
+    port: int,
+    pid: int,
+    campaign: int,
+    cases: int,
+    token: dict[str, str],
+    last_id: int,
 ) -> None:
     rng = random.Random(2020)
     pages = max(1, cases // PAGE)
@@ -288,6 +331,13 @@ def measure(
         "cases, county user, random page": (
             [
                 f"/api/campaigns/{campaign}/cases?page={rng.randrange(1, pages + 1)}&page_size={PAGE}"
+                for _ in range(n)
+            ],
+            {"Authorization": f"Bearer {token['county']}"},
+        ),
+        "cases, county user, keyset page (after=)": (
+            [
+                f"/api/campaigns/{campaign}/cases?after={rng.randrange(0, max(1, last_id))}&page_size={PAGE}"
                 for _ in range(n)
             ],
             {"Authorization": f"Bearer {token['county']}"},
@@ -330,9 +380,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="per client and run")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", type=Path, default=None, help="SQLite file to keep and reuse between runs")
+    parser.add_argument("--pg-name", default=None, help="PostgreSQL database to keep and reuse (not dropped)")
+    parser.add_argument(
+        "--county", default="532923", help="county of the campaign (530523: the database of bench_pages.py)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (1: waitress, 8 threads)"
+    )
     args = parser.parse_args()
+    global COUNTY
+    COUNTY = args.county
     with tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as tmp:
-        env = database_env(Path(tmp), args.db)
+        env = database_env(Path(tmp), args.db, args.pg_name)
         setup_django(env)
         server = None
         try:
@@ -360,17 +419,17 @@ def main() -> None:
                 print(f"SQL queries per case-list request ({who}): {queries_per_request(path, token[who])}")
             connection.close()
             port = free_port()
-            server = start_server(env, port)
+            server = start_server(env, port, args.workers)
             print(
                 f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
                 f"load average at start {os.getloadavg()[0]:.1f}"
             )
-            measure(args, port, server.pid, campaign, cases, token)
+            measure(args, port, server.pid, campaign, cases, token, last_case(campaign))
         finally:
             if server is not None:
                 server.terminate()
                 server.wait()
-            if "DOUDI_PG_NAME" in env:
+            if "DOUDI_PG_NAME" in env and "DOUDI_PG_KEEP" not in env:
                 from django.db import connections
 
                 connections.close_all()

@@ -7,6 +7,8 @@ the password revokes every token; it expires after TOKEN_DAYS. No token table is
 from __future__ import annotations
 
 import hashlib
+import time
+from functools import lru_cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -28,11 +30,23 @@ def issue_token(user: Any) -> str:
     return signing.dumps({"u": user.pk, "p": _fingerprint(user)}, salt=SALT, compress=True)
 
 
-def user_from_token(token: str) -> Any | None:
+@lru_cache(maxsize=1024)
+def _verified(token: str) -> tuple[dict[str, Any], float] | None:
+    """The token's payload and signing time when its signature is good (cached: a token is checked once per
+    process, not on every request); its age is checked by the caller on every request."""
     try:
-        data = signing.loads(token, salt=SALT, max_age=TOKEN_DAYS * 86400)
-    except signing.BadSignature:
+        data = signing.loads(token, salt=SALT)
+        signed_at = signing.b62_decode(token.rsplit(":", 2)[-2])
+    except (signing.BadSignature, ValueError, IndexError):
         return None
+    return (data, float(signed_at)) if isinstance(data, dict) else None
+
+
+def user_from_token(token: str) -> Any | None:
+    checked = _verified(token)
+    if checked is None or time.time() - checked[1] > TOKEN_DAYS * 86400:
+        return None
+    data = checked[0]
     user = get_user_model().objects.select_related("profile").filter(pk=data.get("u"), is_active=True).first()
     if user is None or data.get("p") != _fingerprint(user):
         return None
@@ -43,7 +57,9 @@ def authenticate(request: HttpRequest) -> tuple[Any | None, str]:
     """(user, how): how is 'token', 'session' or '' when nobody is logged in."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return user_from_token(header.removeprefix("Bearer ").strip()), "token"
+        if not hasattr(request, "_doudi_token_user"):  # once per request, however many times it is asked
+            request._doudi_token_user = user_from_token(header.removeprefix("Bearer ").strip())  # type: ignore[attr-defined]
+        return request._doudi_token_user, "token"  # type: ignore[attr-defined]
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user, "session"

@@ -58,7 +58,10 @@ BOOL = {"type": "boolean"}
 
 
 def _object(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    return {"type": "object", "properties": props, "required": required or list(props)}
+    """An object schema; every property required unless `required` names some (an empty list: none; OpenAPI 3.0
+    wants `required` non-empty, so it is left out then)."""
+    needed = list(props) if required is None else required
+    return {"type": "object", "properties": props, **({"required": needed} if needed else {})}
 
 
 CASE = {
@@ -135,7 +138,16 @@ def _schemas() -> dict[str, Any]:
         "CampaignList": _object({"results": {"type": "array", "items": _ref("Campaign")}}),
         "Case": _object(CASE),
         "CasePage": _object(
-            {"count": INT, "page": INT, "page_size": INT, "results": {"type": "array", "items": _ref("Case")}}
+            {
+                "count": INT,
+                "page": {**NULL_INT, "description": "页码; 用 after 翻页时为 null"},
+                "page_size": INT,
+                "next_after": {
+                    **NULL_INT,
+                    "description": "下一页的 after 参数(本页最后一个个案编号); 没有下一页时为 null",
+                },
+                "results": {"type": "array", "items": _ref("Case")},
+            }
         ),
         "CaseDetail": _object(
             {
@@ -221,7 +233,12 @@ def document() -> dict[str, Any]:
         _query("step", {"type": "string", "enum": [s.value for s in Step]}, "当前步骤"),
         _query("region", TEXT, "区划代码前缀(乡镇或村)"),
         _query("overdue_on", DATE, "只看该日已逾期的个案"),
-        _query("page", {"type": "integer", "minimum": 1}, "页码"),
+        _query("page", {"type": "integer", "minimum": 1}, "页码(按个案编号排序; 与 after 二选一)"),
+        _query(
+            "after",
+            {"type": "integer", "minimum": 0},
+            "只列个案编号大于该值的个案(键集分页: 传上一页的 next_after, 翻到最后一页也一样快)",
+        ),
         _query("page_size", {"type": "integer", "minimum": 1, "maximum": 200}, "每页条数"),
     ]
     return {

@@ -53,9 +53,11 @@ def api(*methods: str) -> Callable[[Callable[..., Any]], Callable[..., HttpRespo
         @wraps(view)
         def inner(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method not in methods:
-                return error(
+                refused = error(
                     405, f"不支持 {request.method} 方法, 请用 {'、'.join(methods)}", "method_not_allowed"
                 )
+                refused["Allow"] = ", ".join(methods)  # RFC 9110: a 405 names the methods allowed
+                return refused
             user, how = authenticate(request)
             if user is None:
                 return error(
@@ -81,15 +83,23 @@ def _today() -> date:
     return timezone.localdate()
 
 
+# Dates outside these are no plan's dates, and date arithmetic on them overflows.
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
+
+
 def _date(raw: Any, name: str) -> date:
     try:
-        return date.fromisoformat(str(raw))
+        day = date.fromisoformat(str(raw))
     except ValueError:
         raise BadRequest(f"{name} 应为日期 YYYY-MM-DD, 收到 {raw!r}") from None
+    if not EARLIEST <= day <= LATEST:
+        raise BadRequest(f"{name} 应在 {EARLIEST} 到 {LATEST} 之间, 收到 {day}")
+    return day
 
 
 def _int(raw: Any, name: str, default: int, low: int = 1, high: int | None = None) -> int:
-    if raw in (None, ""):
+    # Absent: the default. An empty value is malformed like any other non-integer (the document says integer).
+    if raw is None:
         return default
     try:
         value = int(raw)
@@ -193,7 +203,7 @@ def campaign(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
 @api("GET")
 def overdue(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
     found = access.get_campaign_for_user(user, pk)
-    on = _date(request.GET["on"], "on") if request.GET.get("on") else _today()
+    on = _date(request.GET["on"], "on") if "on" in request.GET else _today()
     groups = queries.overdue(user, found, on)
     return JsonResponse(
         {"on": on.isoformat(), "cases": sum(g.cases for g in groups), "groups": [g.as_json() for g in groups]}
@@ -204,11 +214,11 @@ def _filtered(request: HttpRequest, user: Any, pk: int) -> Any:
     found = access.get_campaign_for_user(user, pk)
     cases = queries.campaign_cases(user, found)
     params = request.GET
-    if params.get("state"):
+    if "state" in params:  # present means chosen: an empty or unknown value is a 400, not "no filter"
         if params["state"] not in {s.value for s in State}:
             raise BadRequest(f"state 无效: {params['state']!r}; 可用: {'、'.join(s.value for s in State)}")
         cases = cases.filter(state=params["state"])
-    if params.get("step"):
+    if "step" in params:
         if params["step"] not in Step.__members__:
             raise BadRequest("step 应为 S1..S5")
         cases = cases.filter(due_step=params["step"])
@@ -216,33 +226,47 @@ def _filtered(request: HttpRequest, user: Any, pk: int) -> Any:
         if not params["region"].isdigit() or len(params["region"]) > 12:
             raise BadRequest("region 应为区划代码(最多 12 位数字)")
         cases = cases.filter(Q(village_code__startswith=params["region"]))
-    if params.get("overdue_on"):
+    if "overdue_on" in params:
         cases = cases.filter(due_date__lt=_date(params["overdue_on"], "overdue_on"))
     return cases
 
 
 @api("GET")
 def campaign_cases(request: HttpRequest, user: Any, pk: int) -> JsonResponse:
+    """A page of cases by id: `?after=<last id seen>` (keyset: as cheap on the last page as on the first), or
+    `?page=N` (offset). Both answer `next_after`, the id to pass as `after` for the next page (null at the end)."""
     cases = _filtered(request, user, pk)
-    page = _int(request.GET.get("page"), "page", 1, 1, 1_000_000)
     size = _int(request.GET.get("page_size"), "page_size", 50, 1, MAX_PAGE)
+    after_raw = request.GET.get("after")
     total = cases.count()
-    # The page's ids first, from the narrow case index (an OFFSET over a join would join every skipped row),
-    # then those rows with their household and head in one query.
-    ids = list(cases.order_by("id").values_list("id", flat=True)[(page - 1) * size : page * size])
+    ordered = cases.order_by("id").values_list("id", flat=True)
+    if after_raw not in (None, ""):
+        page = None
+        ids = list(ordered.filter(id__gt=_int(after_raw, "after", 0, 0))[:size])
+    else:
+        page = _int(request.GET.get("page"), "page", 1, 1, 1_000_000)
+        ids = list(ordered[(page - 1) * size : page * size])
+    # The page's ids first, from the narrow case index (an OFFSET over a join would join every skipped row, and
+    # the planner may join before it limits), then those rows with their household and head in one query, as
+    # plain values (no model instances).
     rows = (
-        Case.objects.filter(pk__in=ids)
-        .select_related("household__head")
-        .only(*serialize.CASE_LIST_FIELDS)
-        .order_by("id")
+        list(
+            Case.objects.filter(pk__in=ids)
+            .order_by("id")
+            .values(*serialize.CASE_LIST_VALUES, *serialize.CASE_LIST_JOINED)
+        )
+        if ids
+        else []
     )
     today = _today()
+    last = rows[-1]["id"] if len(rows) == size else None
     return JsonResponse(
         {
             "count": total,
             "page": page,
             "page_size": size,
-            "results": [serialize.case_json(user, c, today) for c in rows],
+            "next_after": last,
+            "results": [serialize.case_row_json(row, today) for row in rows],
         }
     )
 
@@ -305,3 +329,10 @@ def reasons(request: HttpRequest, user: Any) -> JsonResponse:
 
 def openapi(request: HttpRequest) -> JsonResponse:
     return JsonResponse(document(), json_dumps_params={"ensure_ascii": False})
+
+
+@csrf_exempt  # it writes nothing; a POST to an unknown path gets the JSON 404, not the CSRF page
+def not_found(request: HttpRequest) -> JsonResponse:
+    """Any other path under /api/ (an unknown endpoint, or an id that is not a number): a JSON 404 like the rest
+    of the API, never Django's HTML page."""
+    return error(404, "没有这个接口, 或编号不是整数; 接口清单见 /api/openapi.json", "not_found")
