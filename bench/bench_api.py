@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import platform
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -309,6 +311,45 @@ def hammer(port: int, paths: list[str], clients: int, headers: dict[str, str]) -
     return timings
 
 
+WRK_LUA = """
+local paths = {%(paths)s}
+local threads, i = {}, 0
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function request()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+function response(status, headers, body) if status ~= 200 then bad = bad + 1 end end
+function done(summary, latency, requests)
+  local n_bad = 0
+  for _, t in ipairs(threads) do n_bad = n_bad + t:get("bad") end
+  io.write(string.format('WRKJSON {"requests": %%d, "p50": %%.3f, "p95": %%.3f, "bad": %%d, "errors": %%d}\\n',
+    summary.requests, latency:percentile(50) / 1000, latency:percentile(95) / 1000, n_bad,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def hammer_wrk(
+    port: int, paths: list[str], clients: int, headers: dict[str, str], seconds: int
+) -> dict[str, Any]:
+    """Debian's wrk (C, event loop): `clients` keep-alive connections on one thread for `seconds`, cycling
+    through `paths`; the load generator costs a fraction of what Python client threads cost on the same cores."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "60s", "-s", script.name]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*command, f"http://127.0.0.1:{port}/"], capture_output=True, text=True, check=True)
+    os.unlink(script.name)
+    line = next(x for x in out.stdout.splitlines() if x.startswith("WRKJSON "))
+    got: dict[str, Any] = json.loads(line.removeprefix("WRKJSON "))
+    if got["bad"] or got["errors"]:
+        raise RuntimeError(f"{paths[0]}: {got['bad']} non-200 answers, {got['errors']} socket errors")
+    return got
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -347,6 +388,9 @@ def measure(
             {"Authorization": f"Bearer {token['township']}"},
         ),
     }
+    if args.tool == "wrk":
+        measure_wrk(args, port, pid, loads)
+        return
     results: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in loads}
     for run in range(args.runs):
         for name, (paths, headers) in loads.items():
@@ -373,6 +417,35 @@ def measure(
         )
 
 
+def measure_wrk(
+    args: argparse.Namespace, port: int, pid: int, loads: dict[str, tuple[list[str], dict[str, str]]]
+) -> None:
+    """Each load for --seconds under wrk, --runs times; medians over the runs of wrk's p50 and p95."""
+    rows: dict[str, list[tuple[float, float, float]]] = {name: [] for name in loads}
+    for run in range(args.runs):
+        for name, (paths, headers) in loads.items():
+            hammer_wrk(port, paths, args.clients, headers, 2)  # warm-up
+            before = cpu_seconds(pid)
+            got = hammer_wrk(port, paths, args.clients, headers, args.seconds)
+            cpu_ms = (cpu_seconds(pid) - before) * 1000 / max(1, got["requests"])
+            rows[name].append((got["p50"], got["p95"], cpu_ms))
+            print(
+                f"run {run + 1} {name}: {got['requests']} requests, p50 {got['p50']:.1f} ms, p95 {got['p95']:.1f} ms,"
+                f" server CPU {cpu_ms:.1f} ms/request, load {os.getloadavg()[0]:.1f}",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(
+        f"| request (wrk, {args.clients} connections, {args.seconds} s x {args.runs} runs) | p50 | p95 | runs' p95 |"
+    )
+    print("|---|---|---|---|")
+    for name, got in rows.items():
+        p50, p95 = statistics.median(r[0] for r in got), statistics.median(r[1] for r in got)
+        each = ", ".join(f"{r[1]:.0f}" for r in got)
+        cpu = statistics.median(r[2] for r in got)
+        print(f"| {name} | {p50:.1f} ms | {p95:.1f} ms | {each} ms (server CPU {cpu:.1f} ms/request) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--persons", type=int, default=300_000)
@@ -387,7 +460,16 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 1, help="server processes (1: waitress, 8 threads)"
     )
+    parser.add_argument(
+        "--tool",
+        choices=("wrk", "threads"),
+        default="wrk",
+        help="load generator: Debian's wrk, or Python threads",
+    )
+    parser.add_argument("--seconds", type=int, default=10, help="wrk: seconds per load and run")
     args = parser.parse_args()
+    if args.tool == "wrk" and shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (or --tool threads)")
     global COUNTY
     COUNTY = args.county
     with tempfile.TemporaryDirectory(prefix="doudi-bench-api-") as tmp:
