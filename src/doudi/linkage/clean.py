@@ -13,7 +13,10 @@ import unicodedata
 from datetime import date
 from functools import cache
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pypinyin import lazy_pinyin
 
 from doudi.core import ids
@@ -75,9 +78,13 @@ def pinyin(name: str) -> str:
 
 def _mapped(series: pd.Series, func: object) -> pd.Series:
     """Apply a function once per distinct value (rosters repeat villages, names and relations a lot)."""
-    values = series.tolist()  # plain lists: iterating pandas string arrays element by element is slow
-    table = {value: func(value) for value in set(values)}  # type: ignore[operator]
-    return pd.Series([table[v] for v in values], index=series.index, dtype=object)
+    codes, distinct = pd.factorize(series.to_numpy(dtype=object))  # missing values get code -1
+    results = [func(value) for value in distinct.tolist()]  # type: ignore[operator]
+    if (codes == -1).any():
+        results.append(func(None))  # type: ignore[operator]
+    table = np.empty(len(results), dtype=object)
+    table[:] = results
+    return pd.Series(table[codes], index=series.index, dtype=object)
 
 
 def _written_id(df: pd.DataFrame) -> pd.Series:
@@ -136,19 +143,26 @@ def _with_alternative(df: pd.DataFrame, parsed: tuple[list[str], list[bool], lis
 
 def births(numbers: pd.Series) -> pd.Series:
     """ISO birth dates from 18-character IDs whose date digits form a real date (as `birth_of`), '' otherwise."""
-    full = numbers.where(numbers.str.len() == 18, "")
-    parsed = pd.to_datetime(full.str[6:14], format="%Y%m%d", errors="coerce")
-    iso = parsed.dt.strftime("%Y-%m-%d")
-    return iso.where(parsed.notna() & (parsed.dt.year >= 1880), "").astype(object)
+    ids = pa.array(numbers.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    full = pc.equal(pc.utf8_length(ids), 18)
+    digits = pc.utf8_slice_codeunits(ids, 6, 14)
+    parsed = pc.strptime(pc.if_else(full, digits, None), format="%Y%m%d", unit="s", error_is_null=True)
+    # strptime is lenient (0230 reads as 0302): keep the dates that read back as written
+    same = pc.equal(pc.strftime(parsed, format="%Y%m%d"), digits)
+    year_ok = pc.and_(pc.greater_equal(pc.year(parsed), 1880), same)
+    iso = pc.strftime(parsed, format="%Y-%m-%d")
+    out = pc.fill_null(pc.if_else(year_ok, iso, ""), "")
+    return pd.Series(out.to_numpy(zero_copy_only=False), index=numbers.index, dtype=object)
 
 
 def sexes(numbers: pd.Series) -> pd.Series:
     """M / F from the 17th character of 18-character IDs (as `sex_of`), '' otherwise."""
-    digit = pd.to_numeric(numbers.where(numbers.str.len() == 18, "").str[16], errors="coerce")
-    out = pd.Series("", index=numbers.index, dtype=object)
-    out[digit.notna() & (digit % 2 == 1)] = "M"
-    out[digit.notna() & (digit % 2 == 0)] = "F"
-    return out
+    ids = pa.array(numbers.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    digit = pc.utf8_slice_codeunits(ids, 16, 17)
+    full = pc.and_(pc.equal(pc.utf8_length(ids), 18), pc.utf8_is_digit(digit))
+    odd = pc.is_in(digit, value_set=pa.array(list("13579")))
+    out = pc.fill_null(pc.if_else(full, pc.if_else(odd, "M", "F"), ""), "")
+    return pd.Series(out.to_numpy(zero_copy_only=False), index=numbers.index, dtype=object)
 
 
 def clean(df: pd.DataFrame) -> pd.DataFrame:

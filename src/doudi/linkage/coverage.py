@@ -16,7 +16,6 @@ Only automatic links count; members with a pending review candidate are listed i
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -76,14 +75,14 @@ def _members(poverty: pd.DataFrame) -> list[Member]:
     return [Member(*values) for values in zip(*columns, strict=True)]
 
 
-@dataclass
 class _Household:
-    members: list[Any] = field(default_factory=list)
-    links: dict[str, list[tuple[str, str]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )  # uid -> (roster, hh)
-    pending: list[str] = field(default_factory=list)
-    heads_r: set[str] = field(default_factory=set)  # members linked to a roll household's head record
+    __slots__ = ("heads_r", "links", "members", "pending")
+
+    def __init__(self) -> None:
+        self.members: list[Any] = []
+        self.links: dict[str, list[tuple[str, str]]] = {}  # uid -> (roster, hh)
+        self.pending: list[str] = []
+        self.heads_r: set[str] = set()  # members linked to a roll household's head record
 
 
 def classify(
@@ -103,7 +102,9 @@ def classify(
     card_of_member = dict(zip(poverty["uid"].tolist(), poverty["household"].tolist(), strict=True))
     owner = _roll_household_owner(auto, card_of_member, roll_household)
     for uid_l, uid_r in zip(auto["uid_l"].tolist(), auto["uid_r"].tolist(), strict=True):
-        households[card_of_member[uid_l]].links[uid_l].append((roll_roster[uid_r], roll_household[uid_r]))
+        households[card_of_member[uid_l]].links.setdefault(uid_l, []).append(
+            (roll_roster[uid_r], roll_household[uid_r])
+        )
         if uid_r in roll_heads:
             households[card_of_member[uid_l]].heads_r.add(uid_l)
     linked_r = set(auto["uid_r"])

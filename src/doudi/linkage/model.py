@@ -13,6 +13,8 @@ from importlib import resources
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 MODEL_FILE = "model.json"
 BLOCKING_KEYS = ("bk_birth", "bk_mdseq", "bk_yseq", "bk_skip10", "bk_skip15")
@@ -125,23 +127,39 @@ def _block(*columns: str) -> str:
 
 
 # Two valid IDs more than one slip apart are two persons (doudi.linkage.identity rejects such pairs after scoring):
-# they are not compared at all. The filter keeps every pair of valid IDs the rule could call near: at most two edits
-# among the first 17 characters (a substitution, or an adjacent swap, with the check character recomputed) or an ID
-# ending in 000 (digits lost to Excel). Without it nine blocked pairs in ten were pairs of two valid IDs
-# (a 300,000-person county: namesakes and neighbours born the same day share area and birth date).
+# they are not compared at all. The filter keeps every pair of valid IDs the rule could call near: at most one
+# substitution or adjacent swap (Damerau-Levenshtein 1) between their old 15-digit forms (area and the 2-digit year,
+# birth month-day, sequence: the century and the check character left out, so a converted 15-digit ID is kept
+# too) or an ID ending in 000 (digits lost to Excel). Without it nine blocked pairs in ten were pairs of two valid
+# IDs (a 300,000-person county: namesakes and neighbours born the same day share area and birth date); the
+# Levenshtein <= 2 filter this replaces still let through 3 pairs in 4 of the rest (sequence numbers two digits
+# apart), all of them rejected after scoring.
+_FIFTEEN = 'substr({side}."id", 1, 6) || substr({side}."id", 9, 9)'
 NOT_TWO_VALID_IDS = (
-    'NOT (l."id_valid" AND r."id_valid") OR levenshtein(substr(l."id", 1, 17), substr(r."id", 1, 17)) <= 2'
+    'NOT (l."id_valid" AND r."id_valid")'
+    f" OR damerau_levenshtein({_FIFTEEN.format(side='l')}, {_FIFTEEN.format(side='r')}) <= 1"
     " OR l.\"id\" LIKE '%000' OR r.\"id\" LIKE '%000'"
+)
+# The same pairs: one slip leaves at most two positions different (DuckDB's hamming needs equal lengths: guarded).
+NOT_TWO_VALID_IDS_DUCKDB = (
+    'NOT (l."id_valid" AND r."id_valid")'
+    " OR l.\"id\" LIKE '%000' OR r.\"id\" LIKE '%000'"
+    ' OR (CASE WHEN length(l."id") = length(r."id")'
+    f" THEN hamming({_FIFTEEN.format(side='l')}, {_FIFTEEN.format(side='r')}) <= 2 ELSE TRUE END"
+    f" AND damerau_levenshtein({_FIFTEEN.format(side='l')}, {_FIFTEEN.format(side='r')}) <= 1)"
 )
 
 
-def prediction_blocking_rules() -> list[str]:
+def prediction_blocking_rules(prefilter: bool = False) -> list[str]:
+    """The blocking rules (DuckDB SQL, portable to Spark). `prefilter`: DuckDB only, the same pairs sooner (a
+    Hamming distance on the 15-digit forms, cheap, before Damerau-Levenshtein: about 1.5 CPU s less at 300,000)."""
     rules = [
         *(_block(key) for key in BLOCKING_KEYS),
         _block("pinyin", "village"),
         _block("head_id", "relation"),
     ]
-    return [f"{rule} AND ({NOT_TWO_VALID_IDS})" for rule in rules]
+    condition = NOT_TWO_VALID_IDS_DUCKDB if prefilter else NOT_TWO_VALID_IDS
+    return [f"{rule} AND ({condition})" for rule in rules]
 
 
 def settings(probability_two_random_records_match: float = 1e-4) -> dict[str, Any]:
@@ -179,13 +197,13 @@ def blocking_keys(df: pd.DataFrame) -> pd.DataFrame:
     A typo in the year leaves month-day+sequence; in the month-day, year+sequence; in the sequence, the birth date.
     Swaps across those borders (positions 10|11 and 14|15) have their own keys. Short or missing IDs get none.
     """
-    ids = df["id"].where(df["id"].str.len() >= 17)
+    ids = pa.array(df["id"].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    ids = pc.if_else(pc.greater_equal(pc.utf8_length(ids), 17), ids, None)
     out = df.copy()
     for key, parts in KEY_PARTS.items():
-        column = ids.str[parts[0][0] : parts[0][1]]
-        for a, b in parts[1:]:
-            column = column + ids.str[a:b]
-        out[key] = column
+        pieces = [pc.utf8_slice_codeunits(ids, a, b) for a, b in parts]
+        column = pieces[0] if len(pieces) == 1 else pc.binary_join_element_wise(*pieces, "")
+        out[key] = pd.Series(column.to_numpy(zero_copy_only=False), index=df.index, dtype=object)
     return out
 
 

@@ -175,13 +175,18 @@ def _bands(
         return links.empty()
     labels = level_labels(model)
     factors = [c for c in scored.columns if c.startswith("bf_")]
+    names = [f.removeprefix("bf_") for f in factors]
+    seen: dict[tuple[str, float], str] = {}  # a field's factors repeat (one per level): read each level once
+
+    def label(name: str, value: float) -> str:
+        if (name, value) not in seen:
+            seen[name, value] = label_of(labels[name], value)
+        return seen[name, value]
+
     evidence = [
         {
             "stage": "probabilistic",
-            "fields": {
-                f.removeprefix("bf_"): label_of(labels[f.removeprefix("bf_")], float(v))
-                for f, v in zip(factors, values, strict=True)
-            },
+            "fields": {name: label(name, float(v)) for name, v in zip(names, values, strict=True)},
             "match_weight": round(float(w), 3),
             "match_probability": round(float(pr), 6),
         }

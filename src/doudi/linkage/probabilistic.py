@@ -12,6 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from doudi.linkage import engines
 from doudi.linkage.engines import DUCKDB, db_api, for_engine
@@ -45,14 +46,21 @@ def prepare_arrow(df: pd.DataFrame) -> pa.Table:
     keyed = blocking_keys(df) if BLOCKING_KEYS[0] not in df.columns else df
     columns: dict[str, pa.Array] = {"uid": pa.array(keyed["uid"].tolist(), type=pa.string())}
     for column in MODEL_COLUMNS:
-        values = keyed[column].tolist()
         if column == "id_valid":
-            columns[column] = pa.array([bool(v) for v in values], type=pa.bool_())
+            columns[column] = pa.array(keyed[column].to_numpy(dtype=bool), type=pa.bool_())
         else:
-            columns[column] = pa.array(
-                [v if isinstance(v, str) and v else None for v in values], type=pa.string()
-            )
+            columns[column] = _text(keyed[column])
     return pa.table(columns)
+
+
+def _text(series: pd.Series) -> pa.Array:
+    """A string column for Splink: '' and missing values as NULL (a non-string value is an error upstream)."""
+    values = series.to_numpy(dtype=object)
+    try:
+        text = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a stray non-string: the slow path, as before
+        return pa.array([v if isinstance(v, str) and v else None for v in values.tolist()], type=pa.string())
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
 
 
 _RUNS = itertools.count(1)
@@ -188,7 +196,7 @@ def predict(
         **model,
         "retain_intermediate_calculation_columns": True,  # Bayes factor per field: the evidence
         # the pipeline's blocking, whatever the model was saved with (it holds no trained parameter)
-        "blocking_rules_to_generate_predictions": prediction_blocking_rules(),
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(prefilter=engine == DUCKDB),
     }
     ready = prepare_arrow if engine == DUCKDB else prepare
     linker = _linker(ready(poverty), ready(rolls), model, engine)
