@@ -61,7 +61,7 @@ def parse_file(
 ) -> ParseResult:
     """Parse a roster file. Raises FileProblem (with a Chinese message) when the file as a whole cannot be read."""
     path, kind = Path(path), RosterKind(kind)
-    table, header, rest = _locate(path, kind, sheet)
+    table, header, rest = locate(path, kind, sheet)
     result = ParseResult(path, kind, table.sheet, header, table.encoding)
     parser = RowParser(kind, header, today or date.today())
     first: Chunk = ([n for n, _ in rest], [c for _, c in rest])
@@ -92,7 +92,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _locate(path: Path, kind: RosterKind, sheet: str | None) -> tuple[Table, HeaderMap, list[Row]]:
+def locate(path: Path, kind: RosterKind, sheet: str | None = None) -> tuple[Table, HeaderMap, list[Row]]:
     """The sheet to read: the one named, or the first whose header names this roster's columns."""
     tried: list[str] = []
     first_problem: FileProblem | None = None

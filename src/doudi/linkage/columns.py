@@ -24,12 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from doudi.core.rosters import COLUMNS, RosterKind
+from doudi.core.rosters import RosterKind
 from doudi.ingest.cells import CellValue, cell_text
-from doudi.ingest.headers import HeaderMap, find_header
+from doudi.ingest.headers import HeaderMap
+from doudi.ingest.pipeline import locate
 from doudi.ingest.places import PlaceError, PlaceResolver
-from doudi.ingest.problems import FieldError, FileProblem
-from doudi.ingest.readers import Row, Table, open_tables, reading
+from doudi.ingest.problems import FieldError
+from doudi.ingest.readers import Row, reading
 from doudi.ingest.schema import field_specs
 from doudi.ingest.values import sex as parse_sex
 from doudi.linkage.clean import clean_ids
@@ -47,32 +48,13 @@ class RosterFrame:
 def read_frame(path: Path | str, kind: RosterKind | str, today: date | None = None) -> RosterFrame:
     """Read a roster file into canonical records. Raises FileProblem when the file as a whole cannot be read."""
     path, kind = Path(path), RosterKind(kind)
-    table, header, rest = _locate(path, kind)
+    table, header, rest = locate(path, kind)
     source: _Source | None = _arrow_csv(path, table.encoding, header, rest) if table.encoding else None
     if source is None:
         with reading(path):
             rows = [*rest, *table.rows]
         source = _RowSource(header, [(n, c) for n, c in rows if any(not _blank(v) for v in c)])
     return _records(kind, path, source, today or date.today())
-
-
-def _locate(path: Path, kind: RosterKind) -> tuple[Table, HeaderMap, list[Row]]:
-    """The first sheet (or the CSV file) with this roster's header: the importer's reader and header finder."""
-    first_problem: FileProblem | None = None
-    for table in open_tables(path):
-        source = f"{path.name}" + ("" if table.encoding else f" 工作表“{table.sheet}”")
-        try:
-            with reading(path):
-                header, rest = find_header(
-                    table.rows, COLUMNS[kind], source=source, first_column=table.first_column
-                )
-        except FileProblem as exc:
-            if exc.code != "header_not_found":
-                raise
-            first_problem = first_problem or exc
-            continue
-        return table, header, rest
-    raise first_problem or FileProblem("no_sheets", f"{path.name} 中没有工作表")
 
 
 def _blank(value: CellValue) -> bool:
