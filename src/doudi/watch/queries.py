@@ -4,7 +4,9 @@ payroll and the early-warning lists."""
 from __future__ import annotations
 
 import calendar
+import dataclasses
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -25,7 +27,9 @@ from doudi.registry.access import (
     scoped,
     tekun_enrolments_for,
 )
-from doudi.registry.assessment import gc_paused, household_input, read_households
+from doudi.registry.assessment import CHUNK as READ_CHUNK
+from doudi.registry.assessment import HouseholdRow, gc_paused, household_input, read_households
+from doudi.registry.assessment import _chunk as read_chunk
 from doudi.registry.assessment import households as registry_households
 from doudi.rules import model as r
 from doudi.rules.batch import OUTCOMES, assess_batch, county_parameters, flatten
@@ -35,7 +39,7 @@ from doudi.rules.reasons import Outcome
 from doudi.rules.timelines import month_of
 
 from . import sanctions
-from .assess import EXIT_MONTHS, parameters_for, reassess
+from .assess import EXIT_MONTHS
 from .models import (
     BenefitChange,
     ChangeEvent,
@@ -92,34 +96,120 @@ class DueReview:
     irregular: bool
 
 
-def _since(household: m.Household, last: Review | None, on: date) -> date:
-    """The last review, or else the latest start of the household's cover (dibao or a member's tekun)."""
-    if last is not None:
-        return last.reviewed_on
-    starts = [e.start_date for e in household.dibao_enrolments.all() if e.start_date]
-    starts += [
-        t.start_date
-        for t in m.TekunEnrolment.objects.filter(person__memberships__household=household)
-        if t.start_date
-    ]
-    return max(starts) if starts else on  # cover without a start date: counted from today
+def _starts(covered: Any) -> dict[int, date]:
+    """Per household of `covered` (a queryset), the latest start of its cover: a dibao enrolment's or a
+    member's tekun enrolment's (any membership, as the household's history lists it). Two queries."""
+    out: dict[int, date] = {}
+    rows = list(
+        m.DibaoEnrolment.objects.filter(household_id__in=covered.values("pk"), start_date__isnull=False)
+        .values_list("household_id", "start_date")
+        .order_by()
+    )
+    rows += list(
+        m.TekunEnrolment.objects.filter(
+            person__memberships__household_id__in=covered.values("pk"), start_date__isnull=False
+        )
+        .values_list("person__memberships__household_id", "start_date")
+        .order_by()
+    )
+    for pk, start in rows:
+        if pk not in out or start > out[pk]:
+            out[pk] = start
+    return out
+
+
+def _last_reviews(covered: Any) -> dict[int, Review]:
+    """The latest review (by date, then key) of each household of `covered`: one query."""
+    qs = Review.objects.filter(household_id__in=covered.values("pk")).order_by(
+        "household_id", "reviewed_on", "pk"
+    )
+    return {r.household_id: r for r in qs}
+
+
+def _covered_rows(covered: list[int]) -> Iterator[HouseholdRow]:
+    """The covered households read column-wise (as `registry.assessment.read_households`, but only these)."""
+    pks = sorted(covered)
+    for start in range(0, len(pks), READ_CHUNK):
+        part = pks[start : start + READ_CHUNK]  # the keys as a list: SQLite plans a subquery of the
+        scope = m.Household.objects.filter(pk__in=part)  # covered households badly, once per table
+        with gc_paused():
+            rows = read_chunk(scope, part[0], part[-1])
+        yield from rows
+
+
+def _review_months(covered: list[int], on: date, irregular: dict[int, bool]) -> dict[int, int | None]:
+    """M1 per household of `covered` (keys), the rules run once on the whole list (`doudi.rules.batch`); None when
+    the rules give none (covered through tekun only) or the record is incomplete."""
+    table = default_table()
+    sets: dict[str, Any] = {}
+    pks: list[int] = []
+    records: list[r.Household] = []
+    places: list[Any] = []
+    with gc_paused():
+        for h in _covered_rows(covered):
+            place = h.village_code or h.county_code
+            if place not in sets:
+                sets[place] = table.at(on, place)
+            params = sets[place]
+            try:
+                record = household_input(
+                    h, on, params.count(EXIT_MONTHS) if params.has(EXIT_MONTHS) else None
+                )
+            except ValueError:
+                continue  # data missing: the stable period
+            pks.append(h.pk)
+            places.append(params)
+            records.append(dataclasses.replace(record, irregular_income=irregular.get(h.pk, False)))
+    if not records:
+        return {}
+    try:
+        result = assess_batch(records, on, table, explain=False)
+    except ValueError:  # a record the rules refuse: one by one, as before
+        out: dict[int, int | None] = {}
+        for pk, record, params in zip(pks, records, places, strict=True):
+            try:
+                out[pk] = assess(record, on, params).review_months
+            except ValueError:
+                out[pk] = None
+        return out
+    return {
+        pk: (None if int(months) < 0 else int(months)) for pk, months in zip(pks, result.review, strict=True)
+    }
 
 
 def review_schedule(user: Any, on: date, region: str = "") -> list[DueReview]:
-    """Every covered household's review schedule (M1 period from the rules' parameters)."""
+    """Every covered household's review schedule (M1 period from the rules' parameters), by village and key.
+
+    A fixed number of queries whatever the number of households: the covered households, their last reviews and
+    cover starts, and the column-wise read of the rules input of those reviewed as having irregular income,
+    assessed at once (`doudi.rules.batch`)."""
+    covered = _covered_qs(user, on, region)
+    households = list(covered.select_related("head").order_by("village_code", "pk"))
+    if not households:
+        return []
+    last = _last_reviews(covered)
+    irregular = {pk: bool(review.irregular_income) for pk, review in last.items()}
+    # M1 (rules.links.review_months) gives the irregular period only to a household whose last review found its
+    # income irregular; every other covered household is reviewed on the stable period (the rules' period, or
+    # the stable one when the rules give none): only the former are read and assessed.
+    months_of = _review_months(sorted(pk for pk, flag in irregular.items() if flag), on, irregular)
+    starts = _starts(covered)
+    table = default_table()
+    stable: dict[str, int] = {}
     out = []
-    for h in covered_households(user, on, region):
-        last = h.watch_reviews.order_by("-reviewed_on", "-pk").first()
-        irregular = bool(last and last.irregular_income)
-        try:
-            months = reassess(h, on, irregular).review_months
-        except ValueError:
-            months = None
-        params = parameters_for(h, on)
+    for h in households:
+        months = months_of.get(h.pk)
         if months is None:  # covered through tekun only, or data missing: the stable period
-            months = params.count("review.months_stable")
-        since = _since(h, last, on)
-        out.append(DueReview(h, h.village_code, since, months, next_due(since, months), irregular))
+            place = h.village_code or h.county_code
+            if place not in stable:
+                stable[place] = table.at(on, place).count("review.months_stable")
+            months = stable[place]
+        review = last.get(h.pk)
+        # the last review, or else the latest start of the cover; cover without a start date: from today
+        since = review.reviewed_on if review is not None else starts.get(h.pk, on)
+        out.append(
+            DueReview(h, h.village_code, since, months, next_due(since, months), irregular.get(h.pk, False))
+        )
     return out
 
 

@@ -255,17 +255,28 @@ def _dibao_due(user: Any, region: str, window: list[date]) -> list[Due]:
         "person__alive", "person__death_date",
     ):  # fmt: skip
         members = deaths.get(pk) or ([(alive, died)] if alive is not None else [])
+        # every member dead (with a date): nothing is due after the month of the last death
+        last_death = _last_death(members)
+        ordered = sorted(changes[pk]) if pk in changes else None
         for month, month_end in months:
             if (end is not None and end < month) or (start is not None and start > month_end):
                 continue
             if gradual_end is not None and gradual_end < month:
                 continue
-            if members and all(_dead_before(a, d, month) for a, d in members):
+            if last_death is not None and last_death < month:
                 continue
-            due = _amount_due(amount, sorted(changes.get(pk, [])), month)
+            due = _amount_due(amount, ordered, month) if ordered else amount
             if due > 0:
                 out.append((month, village, "dibao", due))
     return out
+
+
+def _last_death(members: list[tuple[bool, date | None]]) -> date | None:
+    """The latest death date when every member is dead with a known date (so that `_dead_before` holds for all
+    of them in a month exactly when it holds for this date); else None (someone lives: always due)."""
+    if not members or any(alive or died is None for alive, died in members):
+        return None
+    return max(died for _alive, died in members if died is not None)
 
 
 def _amount_due(amount: int, changes: list[tuple[date, int, int]], month: date) -> int:

@@ -96,3 +96,24 @@ def test_payroll_with_totals_cuts_and_reserve_balances(client: Client) -> None:
     assert figure(page, "应发笔数") == 2 and 'data-money="合计">587.50<' in page
     assert f'data-township="{TOWNSHIP}"' in page and "5,000.00" in page
     assert "月份 2021-13 无法识别" in client.get("/watch/payroll/?month=2021-13").text
+
+
+def test_a_long_reviews_list_shows_the_villages_counts_and_its_first_rows(
+    client: Client, monkeypatch
+) -> None:
+    from doudi.web.views import watch as pages
+
+    monkeypatch.setattr(pages, "REVIEWS_SHOWN", 2)
+    mine = [covered(), covered()]
+    covered(OTHER_VILLAGE)
+    client.force_login(create_user("county_civil"))
+    page = client.get("/watch/?on=2021-03-01").text
+    assert figure(page, "到期应核查") == 3 and page.count("<tr data-household=") == 2
+    assert "下表列出前 2 户" in page and 'id="table-due-villages"' in page
+    assert (
+        f"?region={VILLAGE}&amp;on=2021-03-01" in page
+        and f"?region={OTHER_VILLAGE}&amp;on=2021-03-01" in page
+    )
+    village = client.get(f"/watch/?region={VILLAGE}&on=2021-03-01").text
+    assert figure(village, "到期应核查") == 2 and "下表列出前" not in village
+    assert all(f'data-household="{h.pk}"' in village for h in mine)

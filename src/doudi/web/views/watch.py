@@ -29,6 +29,18 @@ from .common import page, scope_name, today
 from .dashboard import chosen_region
 
 EVENTS_SHOWN = 200
+REVIEWS_SHOWN = 500  # rows of the reviews-due list on one page; the villages' counts are always all shown
+
+
+def _first(due: dict[str, list[object]], limit: int) -> dict[str, list[object]]:
+    """The first `limit` rows of a by-village list, villages in order."""
+    shown: dict[str, list[object]] = {}
+    for village, items in due.items():
+        if limit <= 0:
+            break
+        shown[village] = items[:limit]
+        limit -= len(shown[village])
+    return shown
 
 
 def _day(request: HttpRequest) -> date:
@@ -62,10 +74,13 @@ def watch_reviews(request: HttpRequest) -> HttpResponse:
     context = _base(request, "reviews")
     day = _day(request)
     due = queries.reviews_due(request.user, day, str(context["region"]))
+    due_total = sum(len(v) for v in due.values())
     context.update(
         on=day,
-        due=due,
-        due_total=sum(len(v) for v in due.values()),
+        due=_first(due, REVIEWS_SHOWN),
+        due_total=due_total,
+        due_shown=min(due_total, REVIEWS_SHOWN),
+        due_villages=[(village, len(items)) for village, items in due.items()] if len(due) > 1 else [],
         flags=queries.open_flags(request.user, str(context["region"])),
     )
     return page(request, "web/watch/reviews.html", context)
