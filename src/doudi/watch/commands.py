@@ -395,3 +395,38 @@ def close_exits_cmd(username: str, region: str, on: str | None) -> None:
     click.echo(f"截至 {day.isoformat()} 渐退期满、终止低保 {len(closed)} 户")
     for e in closed:
         click.echo(f"  {e.household.household_no or e.household_id} 渐退期至 {e.end_date}, 自次月起停发")
+
+
+@watch.command(
+    "simulate",
+    help="模拟一个县逐月经历死亡、出生、迁移、核查、拒绝就业和临时救助(改写数据库, 仅用于演示或测试库) / "
+    "Live a county through N months of events (writes to the database: demo or test databases only)",
+)
+@USER
+@click.option("--region", required=True, help="县级区划代码 / county code")
+@click.option("--from", "start", required=True, help="起始月份 YYYY-MM / first month")
+@click.option("--months", default=24, show_default=True, type=click.IntRange(1, 120), help="月数 / months")
+@click.option("--seed", default=0, show_default=True, help="随机种子 / seed")
+def simulate_cmd(username: str, region: str, start: str, months: int, seed: int) -> None:
+    from doudi.core.money import yuan
+
+    from .actions import WatchError
+    from .simulate import live
+
+    try:
+        run = live(login(username), region, parse_month(start), months, seed=seed)
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("月份     死亡 出生 迁移 核查 渐退结束 临时救助 重复申请拒绝 发放人次 发放金额(元)")
+    for m in run.months:
+        click.echo(
+            f"{m.month:%Y-%m} {m.deaths:5d} {m.births:4d} {m.moves:4d} {m.reviews:4d} {m.exits:8d} "
+            f"{m.grants:8d} {m.repeats_refused:12d} {m.lines:8d} {yuan(m.total_fen):>14}"
+        )
+    decisions = "、".join(f"{k} {v}" for k, v in sorted(run.decisions().items())) or "无"
+    click.echo(f"核查结论: {decisions}")
+    if run.violations:
+        for v in run.violations:
+            click.echo(f"违规: {v}", err=True)
+        raise SystemExit(1)
+    click.echo("未发现重复发放、向已死亡人员发放或重复救助")

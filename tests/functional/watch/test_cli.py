@@ -222,3 +222,19 @@ def test_close_exits_cli_ends_the_gradual_exits_that_are_over():
     result = _run("close-exits", "--user", "county2", "--on", "2021-09-01")
     assert "终止低保 1 户" in result.output and "渐退期至 2021-08-31" in result.output
     assert DibaoEnrolment.objects.get(household=h).status == "ended"
+
+
+def test_simulate_lives_a_county_through_months_and_reports_no_violation():
+    from tests.functional.watch.test_months import _county
+
+    _county()
+    create_user("county_civil", username="county")
+    result = CliRunner().invoke(
+        watch, ["simulate", "--user", "county", "--region", COUNTY, "--from", "2021-01", "--months", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [x[:7] for x in lines[1:4]] == ["2021-01", "2021-02", "2021-03"]
+    assert "未发现重复发放" in result.output
+    bad = CliRunner().invoke(watch, ["simulate", "--user", "county", "--region", COUNTY, "--from", "2021-13"])
+    assert bad.exit_code != 0 and "月份" in bad.output
