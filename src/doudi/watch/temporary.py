@@ -16,6 +16,7 @@ from doudi.core.money import yuan
 from doudi.monitor import parameters as monitor_parameters
 from doudi.registry import models as m
 from doudi.registry.access import in_scope, scope_of
+from doudi.registry.assessment import IncompleteRecord
 from doudi.registry.audit import record
 from doudi.rules.model import Hardship
 
@@ -99,7 +100,10 @@ def grant(
     if TemporaryGrant.objects.filter(household=household, event_key=event_key).exists():
         raise WatchError(_("该户已就事件「%(e)s」获得过临时救助, 同一事件不能重复救助") % {"e": event_key})
     emergency = in_emergency(household.village_code, on)
-    a = reassess(household, on, hardship=Hardship(severity, epidemic_patient, emergency))
+    try:
+        a = reassess(household, on, hardship=Hardship(severity, epidemic_patient, emergency))
+    except IncompleteRecord as exc:  # the amount needs the household's data: say what is missing
+        raise WatchError(_("无法计算临时救助金额: %(why)s") % {"why": exc}) from None
     if a.temporary is None:
         raise WatchError(_("临时救助参数在 %(d)s 尚未生效, 无法计算金额") % {"d": on.isoformat()})
     t = a.temporary

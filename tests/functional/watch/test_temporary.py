@@ -51,3 +51,13 @@ def test_emergency_mode_extends_the_deadline():
     assert g.emergency and g.documents_due == date(2021, 5, 9)
     with pytest.raises(WatchError, match="结束日期"):
         declare_emergency(user, COUNTY, date(2021, 3, 1), date(2021, 2, 1), "x")
+
+
+def test_a_household_whose_data_is_incomplete_gets_a_clear_refusal_not_a_crash():
+    user = create_user("township")
+    h = covered()
+    h.head.birth_date = None
+    h.head.save()
+    with pytest.raises(WatchError, match="无法计算临时救助金额.*缺少出生日期"):
+        grant(user, h, "2021-03 房屋火灾", date(2021, 3, 1), ON, severity="severe")
+    assert TemporaryAssistancePayment.objects.count() == 0
