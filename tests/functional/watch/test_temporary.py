@@ -58,6 +58,6 @@ def test_a_household_whose_data_is_incomplete_gets_a_clear_refusal_not_a_crash()
     h = covered()
     h.head.birth_date = None
     h.head.save()
-    with pytest.raises(WatchError, match="无法计算临时救助金额.*缺少出生日期"):
+    with pytest.raises(WatchError, match=r"无法计算临时救助金额.*缺少出生日期"):
         grant(user, h, "2021-03 房屋火灾", date(2021, 3, 1), ON, severity="severe")
     assert TemporaryAssistancePayment.objects.count() == 0
