@@ -16,7 +16,7 @@ from django.db.models import Prefetch, Q
 
 from doudi.monitor import parameters as monitor_parameters
 from doudi.monitor.payroll import PayKind, PayLine
-from doudi.monitor.reviews import is_due, next_due
+from doudi.monitor.reviews import next_due
 from doudi.monitor.warnings import Facts, Finding, figures, findings
 from doudi.monitor.whatif import RURAL_STANDARD, WhatIf, replaced
 from doudi.registry import models as m
@@ -36,7 +36,7 @@ from doudi.rules.batch import OUTCOMES, assess_batch, county_parameters, flatten
 from doudi.rules.engine import assess
 from doudi.rules.parameters import default_table
 from doudi.rules.reasons import Outcome
-from doudi.rules.timelines import month_of
+from doudi.rules.timelines import add_months, month_of
 
 from . import sanctions
 from .assess import EXIT_MONTHS
@@ -44,6 +44,7 @@ from .models import (
     BenefitChange,
     ChangeEvent,
     ChangeKind,
+    EmergencyMode,
     Review,
     ReviewFlag,
     WarningCount,
@@ -194,6 +195,7 @@ def review_schedule(user: Any, on: date, region: str = "") -> list[DueReview]:
     # the stable one when the rules give none): only the former are read and assessed.
     months_of = _review_months(sorted(pk for pk, flag in irregular.items() if flag), on, irregular)
     starts = _starts(covered)
+    emergencies = list(EmergencyMode.objects.order_by("start").values_list("region_code", "start", "end"))
     table = default_table()
     stable: dict[str, int] = {}
     out = []
@@ -207,17 +209,28 @@ def review_schedule(user: Any, on: date, region: str = "") -> list[DueReview]:
         review = last.get(h.pk)
         # the last review, or else the latest start of the cover; cover without a start date: from today
         since = review.reviewed_on if review is not None else starts.get(h.pk, on)
-        out.append(
-            DueReview(h, h.village_code, since, months, next_due(since, months), irregular.get(h.pk, False))
-        )
+        due = _after_emergencies(next_due(since, months), h.village_code, emergencies)
+        out.append(DueReview(h, h.village_code, since, months, due, irregular.get(h.pk, False)))
     return out
+
+
+def _after_emergencies(due: date, village: str, modes: list[tuple[str, date, date]]) -> date:
+    """RULES.md §6 M2: in an emergency the review periods are extended; a review falling due while the village is
+    in an emergency mode moves to the month after the mode ends (and again if another mode covers that month)."""
+    moved = True
+    while moved:
+        moved = False
+        for region, start, end in modes:
+            if village.startswith(region) and month_of(start) <= due <= end:
+                due, moved = add_months(month_of(end), 1), True
+    return due
 
 
 def reviews_due(user: Any, on: date, region: str = "") -> dict[str, list[DueReview]]:
     """The worklist: reviews due on or before `on`, by village code."""
     by_village: dict[str, list[DueReview]] = defaultdict(list)
     for item in review_schedule(user, on, region):
-        if is_due(item.last_review, item.months, on):
+        if item.due <= on:
             by_village[item.village_code].append(item)
     return dict(sorted(by_village.items()))
 

@@ -117,3 +117,18 @@ def test_a_long_reviews_list_shows_the_villages_counts_and_its_first_rows(
     village = client.get(f"/watch/?region={VILLAGE}&on=2021-03-01").text
     assert figure(village, "到期应核查") == 2 and "下表列出前" not in village
     assert all(f'data-household="{h.pk}"' in village for h in mine)
+
+
+def test_an_emergency_mode_extends_the_reviews_falling_due_in_it(client: Client) -> None:
+    from doudi.watch.queries import reviews_due
+    from doudi.watch.temporary import declare_emergency
+
+    h = covered()  # dibao since 2019-07: a yearly review due from 2020-07
+    user = create_user("county_civil")
+    assert [x.household for x in reviews_due(user, date(2020, 7, 15))[VILLAGE]] == [h]
+    declare_emergency(user, TOWNSHIP, date(2020, 6, 20), date(2020, 8, 31), "洪涝灾害")
+    assert reviews_due(user, date(2020, 8, 15)) == {}  # falls due inside the emergency: moved to September
+    later = reviews_due(user, date(2020, 9, 1))[VILLAGE]
+    assert [(x.household, x.due) for x in later] == [(h, date(2020, 9, 1))]
+    covered(OTHER_VILLAGE)  # another township, not in the emergency: due as before
+    assert OTHER_VILLAGE in reviews_due(user, date(2020, 7, 15))
