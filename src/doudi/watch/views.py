@@ -8,6 +8,7 @@ shows its Chinese message. Households outside the user's region answer 404 (doud
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -348,46 +349,46 @@ def _errors(request: HttpRequest, form: forms.Form) -> None:
             messages.error(request, str(error))
 
 
-@login_required
-@require_POST
-def watch_top_up(request: HttpRequest) -> HttpResponse:
-    """Add money to a township's reserve fund (备用金) within the user's region."""
-    form = TopUpForm(request.POST)
+def _payroll_form(
+    request: HttpRequest, form: forms.Form, act: Callable[[dict[str, Any]], str]
+) -> HttpResponse:
+    """Validate a payroll-page form, run its action (which says what it did), show the outcome as a message."""
     if form.is_valid():
-        d = form.cleaned_data
         try:
-            top_up(request.user, d["township"], d["amount"], d["on"], d["note"])
-            messages.success(
-                request,
-                _("已向 %(t)s 拨付备用金 %(a)s 元")
-                % {"t": scope_name(d["township"]), "a": yuan(d["amount"])},
-            )
+            messages.success(request, act(form.cleaned_data))
         except WatchError as exc:
             messages.error(request, str(exc))
     else:
         _errors(request, form)
     return HttpResponseRedirect(_payroll_url())
+
+
+@login_required
+@require_POST
+def watch_top_up(request: HttpRequest) -> HttpResponse:
+    """Add money to a township's reserve fund (备用金) within the user's region."""
+
+    def act(d: dict[str, Any]) -> str:
+        top_up(request.user, d["township"], d["amount"], d["on"], d["note"])
+        return _("已向 %(t)s 拨付备用金 %(a)s 元") % {"t": scope_name(d["township"]), "a": yuan(d["amount"])}
+
+    return _payroll_form(request, TopUpForm(request.POST), act)
 
 
 @login_required
 @require_POST
 def watch_emergency(request: HttpRequest) -> HttpResponse:
     """Declare an emergency mode for a region and dates (simplified approval, longer deadline for papers)."""
-    form = EmergencyForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            declare_emergency(request.user, d["region"], d["start"], d["end"], d["reason"])
-            messages.success(
-                request,
-                _("已启动应急状态: %(r)s %(s)s 至 %(e)s")
-                % {"r": scope_name(d["region"]), "s": d["start"], "e": d["end"]},
-            )
-        except WatchError as exc:
-            messages.error(request, str(exc))
-    else:
-        _errors(request, form)
-    return HttpResponseRedirect(_payroll_url())
+
+    def act(d: dict[str, Any]) -> str:
+        declare_emergency(request.user, d["region"], d["start"], d["end"], d["reason"])
+        return _("已启动应急状态: %(r)s %(s)s 至 %(e)s") % {
+            "r": scope_name(d["region"]),
+            "s": d["start"],
+            "e": d["end"],
+        }
+
+    return _payroll_form(request, EmergencyForm(request.POST), act)
 
 
 def reserve_forms(user: Any, region: str) -> dict[str, object]:
